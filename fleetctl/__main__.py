@@ -1,0 +1,5 @@
+"""`python -m fleetctl` runs the CLI."""
+
+from fleetctl.cli import main
+
+main()

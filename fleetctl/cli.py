@@ -1,0 +1,83 @@
+"""The `fleetctl` command line: the Typer app, its commands, and one-line error reporting."""
+
+from __future__ import annotations
+
+import errno
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from fleetctl import console
+from fleetctl.commands import simulate
+from fleetctl.errors import FleetctlError
+
+INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in fleetctl, not in the user's input
+
+
+class FleetctlGroup(TyperGroup):
+    """Runs Click in non-standalone mode so every failure becomes one red line and an exit code."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        extra.pop("standalone_mode", None)
+        try:
+            result = super().main(argv, prog_name or "fleetctl", standalone_mode=False, **extra)
+        except typer.Abort:
+            console.error_line("aborted")
+            sys.exit(130)
+        except typer.TyperException as e:  # Click's usage errors, vendored by Typer
+            context = getattr(e, "ctx", None)
+            where = f"{context.command_path}: " if context else ""
+            console.error_line(f"{where}{e.format_message()}")
+            sys.exit(getattr(e, "exit_code", 2))
+        except FleetctlError as e:
+            if "--debug" in argv:
+                raise
+            console.error_line(str(e))
+            sys.exit(e.exit_code)
+        except OSError as e:
+            if e.errno == errno.EPIPE:
+                sys.exit(1)
+            if "--debug" in argv:
+                raise
+            console.error_line(f"{e.filename or 'I/O'}: {e.strerror or e}")
+            sys.exit(1)
+        except Exception as e:
+            if "--debug" in argv:
+                raise
+            console.error_line(
+                f"internal error: {type(e).__name__}: {e} (run with --debug for the traceback)"
+            )
+            sys.exit(INTERNAL_ERROR_EXIT)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+app = typer.Typer(
+    cls=FleetctlGroup,
+    name="fleetctl",
+    help="Simulate, replay, load and reconcile the fleet and clickstream pipeline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    profile: Annotated[
+        str | None,
+        typer.Option(help="Configuration profile (default: $FLEETCTL_PROFILE or 'local')."),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    ctx.obj = {"profile": profile}
+
+
+app.command("simulate")(simulate.simulate)
+
+
+def main() -> None:
+    app()

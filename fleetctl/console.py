@@ -1,0 +1,73 @@
+"""Terminal output: Rich consoles, one-line errors, JSON documents, progress bars."""
+
+from __future__ import annotations
+
+import sys
+from functools import cache
+from typing import Any
+
+import orjson
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+
+@cache
+def out() -> Console:
+    return Console()
+
+
+@cache
+def err() -> Console:
+    # soft_wrap keeps an error on one line however narrow the terminal or pipe is
+    return Console(stderr=True, soft_wrap=True)
+
+
+def error_line(message: str) -> None:
+    err().print(f"[bold red]error:[/] {escape(message)}")
+
+
+def warn_line(message: str) -> None:
+    err().print(f"[yellow]warning:[/] {escape(message)}")
+
+
+def emit_json(document: Any) -> None:
+    """Write exactly one JSON document on stdout (dataclasses, Structs and datetimes included)."""
+    sys.stdout.write(orjson.dumps(document, option=orjson.OPT_INDENT_2, default=_encode).decode())
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+def _encode(value: Any) -> Any:
+    import msgspec
+
+    if isinstance(value, msgspec.Struct):
+        return msgspec.to_builtins(value)
+    if hasattr(value, "__fspath__"):
+        return str(value)
+    raise TypeError(f"cannot serialize {type(value).__name__} as JSON")
+
+
+def progress(*extra_columns: Any) -> Progress:
+    """A progress bar on stderr; transient so only the summary stays, silent when not a terminal."""
+    console = err()
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        MofNCompleteColumn(),
+        *extra_columns,
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )

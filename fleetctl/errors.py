@@ -1,0 +1,31 @@
+"""Failures a user can cause or needs to hear about; the CLI shows each as one line."""
+
+
+class FleetctlError(Exception):
+    """Base for errors shown to users as one line; `exit_code` is the process exit status."""
+
+    exit_code = 1
+
+
+class ConfigError(FleetctlError):
+    """The configuration (file, profile, environment) is unusable."""
+
+    exit_code = 2
+
+
+class InputError(FleetctlError):
+    """An option, file or record given by the user is invalid."""
+
+    exit_code = 2
+
+
+class DeliveryError(FleetctlError):
+    """The job ran but some records could not be delivered (they are in a dead-letter file)."""
+
+    exit_code = 1
+
+
+class CheckFailed(FleetctlError):
+    """The job ran and a check it performs (reconciliation, thresholds, integrity) failed."""
+
+    exit_code = 1

@@ -1,0 +1,25 @@
+"""Sink registry: the one place a sink name becomes an implementation."""
+
+from __future__ import annotations
+
+import importlib
+
+from fleetctl.config import Settings
+from fleetctl.errors import InputError
+from fleetctl.sinks.base import Sink, SinkReport, StreamDelivery
+
+__all__ = ["SINKS", "Sink", "SinkReport", "StreamDelivery", "open_sink"]
+
+# module names, imported on use so `--help` never pays for boto3 or the warehouse
+SINKS = {
+    "file": "fleetctl.sinks.file",
+}
+
+
+def open_sink(name: str, settings: Settings) -> Sink:
+    """Build the sink called `name`; each module's `open_sink(settings)` reads its `sinks.<name>.*`."""
+    try:
+        module = importlib.import_module(SINKS[name])
+    except KeyError:
+        raise InputError(f"unknown sink {name!r} (choose from {', '.join(SINKS)})") from None
+    return module.open_sink(settings)

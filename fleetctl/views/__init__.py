@@ -1,0 +1,1 @@
+"""Renderings of library results: Rich tables for people, plain documents for `--json`."""
