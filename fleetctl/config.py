@@ -92,7 +92,7 @@ def load_settings(
     profile: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
-    """Read the packaged defaults, an optional `FLEETCTL_CONFIG` file, a profile and the environment."""
+    """Packaged defaults, then an optional `FLEETCTL_CONFIG` file, a profile, the environment."""
     env = os.environ if environ is None else environ
     documents = [(DEFAULT_CONFIG_PATH, _read_toml(DEFAULT_CONFIG_PATH))]
     if extra := env.get(ENV_PREFIX + "CONFIG"):

@@ -85,7 +85,7 @@ def run_simulation(
 ) -> SimulationResult:
     """Generate `request.minutes` minutes of both streams into `sink`, streaming minute by minute.
 
-    The manifest is written even when the run is interrupted, so a partial run is still accounted for.
+    The manifest is written even when the run is interrupted: a partial run is accounted for too.
     """
     from simulators import ClickstreamSimulator, TelemetrySimulator
 

@@ -17,7 +17,7 @@ SINKS = {
 
 
 def open_sink(name: str, settings: Settings) -> Sink:
-    """Build the sink called `name`; each module's `open_sink(settings)` reads its `sinks.<name>.*`."""
+    """Build the sink called `name`; its module's `open_sink` reads `sinks.<name>.*` settings."""
     try:
         module = importlib.import_module(SINKS[name])
     except KeyError:
