@@ -1,0 +1,150 @@
+"""Firehose transformation plumbing: decode each record, drop repeats, enrich the batch, and
+answer every recordId exactly once with Ok, Dropped or ProcessingFailed.
+"""
+
+from __future__ import annotations
+
+import binascii
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, NotRequired, Protocol, TypedDict, TypeVar
+
+import msgspec
+
+from handlers.transformed import FailedRecord
+
+logger = logging.getLogger(__name__)
+
+Result = Literal["Ok", "Dropped", "ProcessingFailed"]
+
+
+class FirehoseRecord(TypedDict):
+    recordId: str
+    approximateArrivalTimestamp: int
+    data: str
+    kinesisRecordMetadata: NotRequired[dict[str, Any]]
+
+
+class FirehoseEvent(TypedDict):
+    invocationId: str
+    deliveryStreamArn: str
+    region: str
+    records: list[FirehoseRecord]
+    sourceKinesisStreamArn: NotRequired[str]
+
+
+class PartitionMetadata(TypedDict):
+    partitionKeys: dict[str, str]
+
+
+class ResponseRecord(TypedDict):
+    recordId: str
+    result: Result
+    data: str
+    metadata: NotRequired[PartitionMetadata]
+
+
+class FirehoseResponse(TypedDict):
+    records: list[ResponseRecord]
+
+
+class ContractRecord(Protocol):
+    @property
+    def event_id(self) -> uuid.UUID: ...
+
+
+R = TypeVar("R", bound=ContractRecord)
+D = TypeVar("D")
+
+
+@dataclass(frozen=True)
+class StreamSpec(Generic[R, D]):
+    """What distinguishes one stream's handler: its contract, enrichment and partition keys."""
+
+    name: str
+    record_type: type[R]
+    enrich: Callable[[Sequence[R]], list[D]]
+    partition_keys: Callable[[R], dict[str, str]]
+    decoder: msgspec.json.Decoder[R] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "decoder", msgspec.json.Decoder(self.record_type))
+
+
+_encoder = msgspec.json.Encoder()
+
+
+def transform(event: FirehoseEvent, spec: StreamSpec[R, D]) -> FirehoseResponse:
+    """Answer a Firehose transformation event; never raises for anything inside a record's data.
+
+    The first valid occurrence of an event_id is kept and later ones are Dropped, so counts in
+    the enrichment see each event once.
+    """
+    records = event["records"]
+    results: list[ResponseRecord | None] = [None] * len(records)
+    kept: list[R] = []
+    kept_positions: list[int] = []
+    seen_event_ids: set[uuid.UUID] = set()
+    decode = spec.decoder.decode
+    for position, record in enumerate(records):
+        data = record.get("data")
+        try:
+            decoded = decode(binascii.a2b_base64(data, strict_mode=True))
+        except (ValueError, TypeError, msgspec.DecodeError) as exc:
+            results[position] = _failed(record["recordId"], data, spec.name, _failure_reason(exc))
+            continue
+        if decoded.event_id in seen_event_ids:
+            results[position] = {"recordId": record["recordId"], "result": "Dropped", "data": data}
+            continue
+        seen_event_ids.add(decoded.event_id)
+        kept.append(decoded)
+        kept_positions.append(position)
+    partition_keys = spec.partition_keys
+    for position, decoded, derived in zip(kept_positions, kept, spec.enrich(kept), strict=True):
+        results[position] = {
+            "recordId": records[position]["recordId"],
+            "result": "Ok",
+            "data": _b64(_encode_transformed(decoded, derived)),
+            "metadata": {"partitionKeys": partition_keys(decoded)},
+        }
+    return {"records": results}  # type: ignore[typeddict-item]  # every slot is filled above
+
+
+def _encode_transformed(record: msgspec.Struct, derived: msgspec.Struct) -> bytes:
+    """The contract fields of `record` in contract order, then `derived`, as one JSON line."""
+    fields = msgspec.structs.asdict(record)
+    fields["derived"] = derived
+    return _encoder.encode(fields) + b"\n"
+
+
+def _failure_reason(exc: Exception) -> str:
+    """One line saying why a record was rejected; msgspec's own text names the field path."""
+    if isinstance(exc, msgspec.ValidationError):
+        reason = str(exc)
+    elif isinstance(exc, msgspec.DecodeError):
+        reason = f"Invalid JSON: {exc}"
+    elif isinstance(exc, TypeError):
+        reason = "Record data is not a base64 string"
+    else:
+        reason = f"Invalid base64 in record data: {exc}"
+    # Field names quoted in the message come from the record and may hold line breaks.
+    return reason.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def _failed(record_id: str, data: object, stream: str, reason: str) -> ResponseRecord:
+    # Firehose itself writes the original bytes and a generic message to its processing-failed
+    # prefix, so the reason also goes to the function's log (CloudWatch) where operators look.
+    logger.warning("ProcessingFailed %s record %s: %s", stream, record_id, reason)
+    raw_b64 = data if isinstance(data, str) else ""
+    document = FailedRecord(error=reason, stream=stream, record_id=record_id, raw_b64=raw_b64)
+    return {
+        "recordId": record_id,
+        "result": "ProcessingFailed",
+        "data": _b64(_encoder.encode(document) + b"\n"),
+    }
+
+
+def _b64(payload: bytes) -> str:
+    return binascii.b2a_base64(payload, newline=False).decode("ascii")
