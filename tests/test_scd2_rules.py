@@ -34,7 +34,12 @@ def test_late_event_inside_a_version_splits_it() -> None:
     on_time = [ev("1", 0, "A"), ev("2", 10, "A"), ev("3", 20, "B")]
     assert spans(versions(on_time)) == [("A", 0, 20), ("B", 20, None)]
     late = ev("9", 5, "C")
-    assert spans(versions([*on_time, late])) == [("A", 0, 5), ("C", 5, 10), ("A", 10, 20), ("B", 20, None)]
+    assert spans(versions([*on_time, late])) == [
+        ("A", 0, 5),
+        ("C", 5, 10),
+        ("A", 10, 20),
+        ("B", 20, None),
+    ]
 
 
 def test_repeated_event_ids_count_once_whatever_the_order() -> None:
