@@ -29,3 +29,15 @@ class CheckFailed(FleetctlError):
     """The job ran and a check it performs (reconciliation, thresholds, integrity) failed."""
 
     exit_code = 1
+
+
+class InvocationError(FleetctlError):
+    """A Lambda function could not be invoked, or it raised instead of answering."""
+
+    exit_code = 1
+
+
+class PackagingError(FleetctlError):
+    """The deployment package could not be built."""
+
+    exit_code = 1

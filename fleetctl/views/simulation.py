@@ -8,6 +8,7 @@ from rich.table import Table
 
 from fleetctl import console
 from fleetctl.simulate import SimulationResult
+from fleetctl.views import human_bytes
 
 
 def document(result: SimulationResult) -> dict[str, Any]:
@@ -47,7 +48,7 @@ def summary(result: SimulationResult) -> None:
         table.add_row(
             name,
             f"{s['records']:,}",
-            _human_bytes(s["bytes"]),
+            human_bytes(s["bytes"]),
             s["first_event_ts"] or "-",
             s["last_event_ts"] or "-",
             f"{s['accepted']:,}",
@@ -59,14 +60,3 @@ def summary(result: SimulationResult) -> None:
     for path in doc["outputs"]:
         out.print(f"  [dim]wrote[/] {path}")
     out.print(f"  [dim]manifest[/] {doc['manifest']}")
-
-
-def _human_bytes(n: int) -> str:
-    if n < 1024:
-        return f"{n:,} B"
-    size = n / 1024
-    for unit in ("KiB", "MiB"):
-        if size < 1024:
-            return f"{size:,.1f} {unit}"
-        size /= 1024
-    return f"{size:,.1f} GiB"
