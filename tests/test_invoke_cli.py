@@ -87,6 +87,19 @@ def test_table_output_shows_counts_reasons_and_lines(
     assert "33 records from telemetry.jsonl, 1 blank line skipped in 1 batches" in result.stdout
 
 
+@pytest.mark.parametrize(("stream", "count"), [("telemetry", 1234), ("clickstream", 777)])
+def test_generate_sends_exactly_n_simulated_records_that_all_pass(
+    cli, stream: str, count: int
+) -> None:
+    result = cli("invoke", stream, "--generate", str(count), "--seed", "5", "--json")
+
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["records"] == count
+    assert doc["source"] == f"the {stream} simulator (seed 5)"
+    assert doc["runs"]["local"]["results"] == {"Ok": count, "Dropped": 0, "ProcessingFailed": 0}
+
+
 def test_contract_violations_exit_1_and_are_listed(
     cli, lambda_config: Path, telemetry_file: Path
 ) -> None:

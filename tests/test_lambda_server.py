@@ -144,6 +144,17 @@ def test_remote_and_local_answers_are_identical(cli, lambda_endpoint, mixed_tele
     assert local["response_bytes"] == remote["response_bytes"]
 
 
+def test_generated_clicks_answer_the_same_remotely_and_in_process(cli, lambda_endpoint) -> None:
+    result = cli(
+        "invoke", "clickstream", "--generate", "1500", "--seed", "7", "--compare", "--json"
+    )
+
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["compare"]["identical"] is True
+    assert doc["runs"]["remote"]["results"]["Ok"] == 1500
+
+
 def test_compare_reports_records_the_deployed_function_answers_differently(
     cli, lambda_endpoint, mixed_telemetry, monkeypatch
 ) -> None:

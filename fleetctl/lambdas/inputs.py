@@ -86,7 +86,7 @@ class SimulatedRecords:
 
     @property
     def description(self) -> str:
-        return f"{self.count:,} simulated {self.stream} records (seed {self.seed})"
+        return f"the {self.stream} simulator (seed {self.seed})"
 
     @property
     def expected_records(self) -> int:
