@@ -10,6 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fleetctl.lambdas.contract_check import check_response
 from fleetctl.lambdas.events import (
@@ -137,3 +139,24 @@ def test_non_json_response_is_one_violation(batch_and_response) -> None:
     checked = check_response(batch, b"<html>", "telemetry", PAYLOAD_LIMIT_BYTES)
     assert len(checked.violations) == 1
     assert checked.violations[0].startswith("batch 1: response is not JSON")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.binary(max_size=200),
+            st.integers(0, 5).map(lambda n: as_json(telemetry_record(n, event_ts=minute(n)))),
+            st.integers(0, 5).map(lambda n: as_json(telemetry_record(n, **{"engine.rpm": -n}))),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_real_handler_answers_pass_for_any_record_bytes(payloads: list[bytes]) -> None:
+    source = [SourceRecord(p, f"in:{i}") for i, p in enumerate(payloads)]
+    for batch in firehose_batches(source, STREAM, BatchLimits(max_records=7)):
+        response = telemetry.handler(json.loads(batch.payload), None)
+        checked = check(batch, response)
+        assert checked.violations == []
+        assert [a.record_id for a in checked.answers] == batch.record_ids

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fleetctl.config import Settings
 from fleetctl.errors import InvocationError
 from fleetctl.lambdas.compare import Difference, differences
-from fleetctl.lambdas.contract_check import RESULTS, check_response
+from fleetctl.lambdas.contract_check import RESULTS, Answer, check_response
 from fleetctl.lambdas.events import (
     BatchLimits,
     DeliveryStream,
@@ -131,7 +131,7 @@ def run_invoke(
 
 def _invoke_and_check(
     invoker: Invoker, request: InvokeRequest, batch: TransformationBatch, report: InvokeReport
-) -> list:
+) -> list[Answer]:
     tally = report.tallies[invoker.label]
     began = time.perf_counter()
     try:
