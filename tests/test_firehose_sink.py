@@ -102,6 +102,20 @@ def test_records_failing_at_the_attempt_bound_are_dead_lettered_with_counts(
     assert all(x.first_attempt_at <= x.last_attempt_at for x in letters)
 
 
+def test_a_throttled_call_is_made_exactly_max_attempts_times(aws_env: pytest.MonkeyPatch) -> None:
+    # botocore's own retries would multiply the calls and hide them from the counts
+    sent = records.lines([records.telemetry(n) for n in range(10)])
+    with FirehoseEndpoint(STREAMS, Faults(request_failure_rate=1.0)) as endpoint:
+        sink = firehose_sink(aws_env, endpoint.url, max_attempts=4)
+        sink.send("telemetry", sent)
+        report = sink.close()
+
+    assert endpoint.calls == 4
+    delivery = report.streams["telemetry"]
+    assert (delivery.accepted, delivery.retried, delivery.dead_lettered) == (0, 30, 10)
+    assert {x.attempts for x in dead_letters(report.dead_letter_path)} == {4}
+
+
 def test_a_missing_delivery_stream_is_not_retried(aws_env: pytest.MonkeyPatch) -> None:
     with FirehoseEndpoint({"fleet-clickstream"}) as endpoint:
         sink = firehose_sink(aws_env, endpoint.url)

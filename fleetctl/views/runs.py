@@ -68,16 +68,13 @@ def document(result: RunResult) -> dict[str, Any]:
 def summary(result: RunResult) -> None:
     doc = document(result)
     table = Table(title=f"run {doc['run_id']} → {doc['sink']}", title_justify="left")
-    columns = ("stream", "records", "bytes", "first event", "last event", "accepted")
-    for column in (*columns, "retried", "dead-lettered"):
+    for column in ("stream", "records", "bytes", "accepted", "retried", "dead-lettered"):
         table.add_column(column, justify="left" if column == "stream" else "right")
     for name, s in doc["streams"].items():
         table.add_row(
             name,
             f"{s['generated']:,}",
             _human_bytes(s["bytes"]),
-            s["first_event_ts"] or "-",
-            s["last_event_ts"] or "-",
             f"{s['accepted']:,}",
             f"{s['retried']:,}",
             f"[red]{s['dead_lettered']:,}[/]" if s["dead_lettered"] else "0",
@@ -86,14 +83,19 @@ def summary(result: RunResult) -> None:
     out.print(table)
     rate = f"{doc['records_per_s']:,.0f} records/s" if doc["records_per_s"] else "-"
     out.print(f"{doc['records']:,} records in {doc['seconds']:.2f} s ({rate})")
+    firsts = [s["first_event_ts"] for s in doc["streams"].values() if s["first_event_ts"]]
+    lasts = [s["last_event_ts"] for s in doc["streams"].values() if s["last_event_ts"]]
+    if firsts:
+        out.print(f"  [dim]events[/] {min(firsts)} … {max(lasts)}")
     for name, s in doc["streams"].items():
         for code, count in sorted(s["errors"].items(), key=lambda item: -item[1]):
             out.print(f"  [red]{count:,}[/] {name} records dead-lettered after {code}")
+    # soft_wrap: a path cut in two cannot be copied
     for path in doc["outputs"]:
-        out.print(f"  [dim]wrote[/] {path}")
+        out.print(f"  [dim]wrote[/] {path}", soft_wrap=True)
     if doc["dead_letter_path"]:
-        out.print(f"  [dim]dead letters[/] {doc['dead_letter_path']}")
-    out.print(f"  [dim]manifest[/] {doc['manifest']}")
+        out.print(f"  [dim]dead letters[/] {doc['dead_letter_path']}", soft_wrap=True)
+    out.print(f"  [dim]manifest[/] {doc['manifest']}", soft_wrap=True)
 
 
 def _human_bytes(n: int) -> str:
