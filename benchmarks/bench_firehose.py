@@ -15,14 +15,17 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
+
+import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fleetctl.config import load_settings  # noqa: E402
 from fleetctl.sinks import open_sink  # noqa: E402
-from tests import records  # noqa: E402
+from simulators import TelemetrySimulator  # noqa: E402
 from tests.servers.firehose_endpoint import Faults, FirehoseEndpoint  # noqa: E402
 
 STREAM = "fleet-telemetry"
@@ -44,6 +47,17 @@ def push(record_lines: list[bytes], concurrency: int, home: Path) -> float:
     return elapsed
 
 
+def simulated_telemetry(count: int) -> list[bytes]:
+    """Real telemetry readings from the simulator, serialized as the sinks receive them."""
+    simulator = TelemetrySimulator(seed=1, start=datetime(2026, 11, 27, tzinfo=UTC), trucks=500)
+    lines: list[bytes] = []
+    while len(lines) < count:
+        lines += [
+            orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in simulator.next_minute()
+        ]
+    return lines[:count]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=20_000)
@@ -51,10 +65,7 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=20.0)
     args = parser.parse_args()
 
-    # a telemetry reading is ~650 bytes of JSON; pad the test records to that size
-    record_lines = records.lines(
-        [records.telemetry(n, second=n // 100, padding=520) for n in range(args.records)]
-    )
+    record_lines = simulated_telemetry(args.records)
     # dummy credentials: the endpoint is local and does not check signatures
     os.environ.update(
         AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_REGION="eu-west-1"
