@@ -152,9 +152,9 @@ class FirehoseSink:
         while pending:
             attempt += 1
             if attempt > 1:
-                with self._lock:
-                    self._report.stream(stream).retried += len(pending)
                 self._sleep(retry.delay_s(attempt - 1, self._rng))
+                with self._lock:  # counted once the resend is really about to happen
+                    self._report.stream(stream).retried += len(pending)
             last_at = iso_now_ms()
             failed, retryable = self._put(delivery_stream, pending)
             with self._lock:
