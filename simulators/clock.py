@@ -18,18 +18,3 @@ def epoch_minute(start: datetime) -> int:
 def minute_timestamp(minute: int) -> str:
     """``YYYY-MM-DDTHH:MM:00Z`` for an epoch minute."""
     return (_EPOCH + timedelta(minutes=minute)).strftime("%Y-%m-%dT%H:%M:00Z")
-
-
-def local_day(minute: int) -> int:
-    """Local calendar day number (days since the epoch)."""
-    return (minute + LOCAL_UTC_OFFSET_MIN) // MINUTES_PER_DAY
-
-
-def local_minute_of_day(minute: int) -> int:
-    return (minute + LOCAL_UTC_OFFSET_MIN) % MINUTES_PER_DAY
-
-
-def day_of_year(minute: int) -> int:
-    """1-based day of the year of the local date, for seasonal curves."""
-    local = _EPOCH + timedelta(minutes=minute + LOCAL_UTC_OFFSET_MIN)
-    return local.timetuple().tm_yday

@@ -29,6 +29,7 @@ class DutyCycle:
     __slots__ = ()
 
     def arrive(self) -> None:
+        """Reached the current waypoint: unload at a stop, or end the route back at the depot."""
         route = self.route
         stops_left = len(route) - 1 - self.route_pos
         self.mode = IDLING
@@ -48,6 +49,7 @@ class DutyCycle:
         self.leg_km = haversine_km(self.lat, self.lon, target_lat, target_lon)
 
     def advance_stationary(self, mode: int) -> None:
+        """Count down a minute of pre-trip checks, idling, delivering or refuelling."""
         if mode == REFUELING:
             full_l = 0.98 * self.tank_l
             self.fuel_l = min(full_l, self.fuel_l + _PUMP_L_PER_MIN)
@@ -80,6 +82,7 @@ class DutyCycle:
         self.route_driver = None
 
     def start_route(self, day: int, shift: int, minute_of_day: int) -> None:
+        """A parked truck's shift begins: plan the day's stops (or the move to a new depot)."""
         self.route_shift = 2 * day + shift
         if self.health.failed:
             return  # grounded until the workshop has repaired it overnight
@@ -110,6 +113,7 @@ class DutyCycle:
             self._depart()
 
     def overnight(self) -> None:
+        """New defects may start; a parked truck is serviced and, rarely, moved to another depot."""
         rng = self.rng
         self.health.start_defects(rng)
         if self.mode != PARKED:

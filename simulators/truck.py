@@ -63,7 +63,6 @@ class Truck(DutyCycle):
         "heading_deg",
         "health",
         "idle_lph",
-        "index",
         "lat",
         "leg_km",
         "lon",
@@ -95,7 +94,6 @@ class Truck(DutyCycle):
 
     def __init__(self, seed: int, start_minute: int, index: int) -> None:
         rng = self.rng = derived_rng(seed, "truck", index)
-        self.index = index
         self.truck_id = truck_id(index)
         self.crew = truck_crew(index)
         self.uuids = uuid_namespace(seed, start_minute, "telemetry", index)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from simulators import TelemetrySimulator
 from simulators.fleet import DEPOTS
-from simulators.geo import haversine_km
+from simulators.geo import haversine_km, initial_bearing_deg
 
 START = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 DEPOT_BY_ID = {depot.depot_id: depot for depot in DEPOTS}
@@ -45,6 +45,10 @@ def assert_motion_is_coherent(series: list[dict]) -> None:
         assert b["gps"]["speed_kmh"] == pytest.approx(step_km * 60.0, abs=1.2)
         if step_km == 0.0:
             assert b["gps"]["speed_kmh"] == 0.0 and b["vehicle_speed_kmh"] == 0.0
+        else:  # the fix moved the way the truck was heading
+            gps_a, gps_b = a["gps"], b["gps"]
+            bearing = initial_bearing_deg(gps_a["lat"], gps_a["lon"], gps_b["lat"], gps_b["lon"])
+            assert abs((bearing - gps_b["heading_deg"] + 180.0) % 360.0 - 180.0) < 1.0
         if b["driver_id"] is None:  # off shift: parked, engine off
             assert step_km == 0.0 and b["engine"]["rpm"] == 0
         if b["engine"]["rpm"] == 0:

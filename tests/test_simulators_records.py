@@ -85,6 +85,27 @@ def test_telemetry_values_have_contract_types_and_ranges(telemetry):
             assert 850.0 < env["pressure_hpa"] < 1070.0
 
 
+def leaves(record: dict, path: str = ""):
+    for key, value in record.items():
+        if isinstance(value, dict):
+            yield from leaves(value, f"{path}{key}.")
+        else:
+            yield f"{path}{key}", value
+
+
+def test_telemetry_measurements_are_floats_except_counts(telemetry):
+    integers = {"schema_version", "engine.rpm"}
+    strings = {"event_id", "truck_id", "event_ts", "driver_id", "depot_id"}
+    for record in telemetry[0] + telemetry[-1]:
+        for path, value in leaves(record):
+            if path in integers:
+                assert type(value) is int
+            elif path.startswith("health.") and not path.startswith("health.tire"):
+                assert type(value) is str
+            elif path not in strings:
+                assert type(value) is float, path
+
+
 def test_telemetry_floats_are_rounded_for_compact_output(telemetry):
     limits = {"lat": 6, "lon": 6, "alt_m": 1, "speed_kmh": 1, "heading_deg": 1}
     for r in telemetry[-1]:
