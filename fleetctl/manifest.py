@@ -22,6 +22,7 @@ class StreamManifest(msgspec.Struct, kw_only=True):
     accepted: int = 0
     retried: int = 0
     dead_lettered: int = 0
+    errors: dict[str, int] = msgspec.field(default_factory=dict)  # error code -> dead-lettered
 
 
 class RunManifest(msgspec.Struct, kw_only=True):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,8 +11,10 @@ import orjson
 
 from fleetctl.config import Settings
 from fleetctl.errors import InputError
-from fleetctl.manifest import RunManifest, StreamManifest, new_run_id, utc_now_iso, write_manifest
-from fleetctl.sinks import Sink, SinkReport
+from fleetctl.manifest import RunManifest, StreamManifest, new_run_id, utc_now_iso
+from fleetctl.pacing import Event, pacer_for
+from fleetctl.runs import RunResult, deliver
+from fleetctl.sinks import Sink
 
 TS_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -37,12 +38,15 @@ class SimulationRequest:
     seed: int
     start: datetime
     sink: str
+    speed: float = 0.0  # event time per wall time; 0 = as fast as possible
 
     def __post_init__(self) -> None:
         for name in ("trucks", "minutes", "clicks_per_minute"):
             if getattr(self, name) < 0:
                 flag = "--" + name.replace("_", "-")
                 raise InputError(f"{flag} must be >= 0, got {getattr(self, name)}")
+        if self.speed < 0:
+            raise InputError(f"--speed must be >= 0 (0: as fast as possible), got {self.speed}")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SimulationRequest:
@@ -53,6 +57,7 @@ class SimulationRequest:
             seed=int(settings.get("simulate.seed")),
             start=parse_start(str(settings.get("simulate.start"))),
             sink=str(settings.get("sink")),
+            speed=float(settings.get("simulate.speed")),
         )
 
     def parameters(self) -> dict[str, object]:
@@ -62,19 +67,8 @@ class SimulationRequest:
             "clicks_per_minute": self.clicks_per_minute,
             "seed": self.seed,
             "start": self.start.strftime(TS_FORMAT),
+            "speed": self.speed,
         }
-
-
-@dataclass
-class SimulationResult:
-    manifest: RunManifest
-    manifest_path: Path
-    report: SinkReport
-    seconds: float
-
-    @property
-    def records(self) -> int:
-        return sum(s.generated for s in self.manifest.streams.values())
 
 
 def run_simulation(
@@ -82,13 +76,15 @@ def run_simulation(
     sink: Sink,
     home: Path,
     on_minute: Callable[[int], None] | None = None,
-) -> SimulationResult:
+) -> RunResult:
     """Generate `request.minutes` minutes of both streams into `sink`, streaming minute by minute.
 
-    The manifest is written even when the run is interrupted: a partial run is accounted for too.
+    With a pacer each minute's records go out in event-time order when they are due (speed 1:
+    one telemetry minute per wall-clock minute, clicks at their real rate); without, at once.
     """
     from simulators import ClickstreamSimulator, TelemetrySimulator
 
+    pacer = pacer_for(request.speed)
     generators = {
         "clickstream": ClickstreamSimulator(
             seed=request.seed, start=request.start, clicks_per_minute=request.clicks_per_minute
@@ -105,25 +101,27 @@ def run_simulation(
         sink=request.sink,
         streams={name: StreamManifest() for name in generators},
     )
-    started = time.perf_counter()
-    report = SinkReport(sink=request.sink)
-    try:
+
+    def events() -> Iterator[Event]:
         for minute in range(request.minutes):
             bucket = (request.start + timedelta(minutes=minute)).strftime(TS_FORMAT)
+            due: list[Event] = []
             for stream, next_minute in generators.items():
                 records = next_minute()
                 if records:
                     lines = [orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in records]
                     _count(manifest.streams[stream], bucket, records, lines)
-                    sink.send(stream, lines)
+                    due.extend(
+                        Event(stream, line, r["event_ts"])
+                        for r, line in zip(records, lines, strict=True)
+                    )
+            if pacer is not None:
+                due.sort(key=lambda e: e.event_ts)  # stable; the contract's format sorts as time
+            yield from due
             if on_minute is not None:
                 on_minute(minute + 1)
-    finally:
-        report = sink.close()
-        _record_delivery(manifest, report)
-        manifest.finished_at = utc_now_iso()
-        path = write_manifest(home, manifest)
-    return SimulationResult(manifest, path, report, time.perf_counter() - started)
+
+    return deliver(manifest, events(), sink, home, pacer)
 
 
 def _count(stats: StreamManifest, bucket: str, records: list[dict], lines: list[bytes]) -> None:
@@ -133,13 +131,3 @@ def _count(stats: StreamManifest, bucket: str, records: list[dict], lines: list[
         stats.first_event_ts = records[0]["event_ts"]
     stats.last_event_ts = records[-1]["event_ts"]
     stats.per_minute[bucket] = len(records)
-
-
-def _record_delivery(manifest: RunManifest, report: SinkReport) -> None:
-    manifest.outputs = report.outputs
-    manifest.dead_letter_path = report.dead_letter_path
-    for name, delivery in report.streams.items():
-        stats = manifest.streams.setdefault(name, StreamManifest())
-        stats.accepted = delivery.accepted
-        stats.retried = delivery.retried
-        stats.dead_lettered = delivery.dead_lettered

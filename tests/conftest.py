@@ -1,7 +1,10 @@
-"""Shared fixtures: an isolated FLEETCTL_HOME and a CLI runner."""
+"""Shared fixtures: an isolated FLEETCTL_HOME, a CLI runner, AWS settings for local servers."""
 
 from __future__ import annotations
 
+import os
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,8 +16,6 @@ from fleetctl.cli import app
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private FLEETCTL_HOME, and no FLEETCTL_* settings leaking in from the environment."""
-    import os
-
     for var in [v for v in os.environ if v.startswith("FLEETCTL_")]:
         monkeypatch.delenv(var)
     state = tmp_path / "home"
@@ -31,6 +32,44 @@ def cli(home: Path):
         return runner.invoke(app, list(args))
 
     return run
+
+
+@pytest.fixture
+def aws_env(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """Dummy credentials and a region from the environment only, as a user would set them, and
+    fast retries; tests then set AWS_ENDPOINT_URL(_FIREHOSE) to their local server."""
+    for var in [v for v in os.environ if v.startswith("AWS_")]:
+        monkeypatch.delenv(var)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("FLEETCTL_SINKS_FIREHOSE_BASE_DELAY_S", "0.001")
+    monkeypatch.setenv("FLEETCTL_SINKS_FIREHOSE_MAX_DELAY_S", "0.01")
+    return monkeypatch
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    """moto server on 127.0.0.1, a random port, for the whole session."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def closed_port_url() -> str:
+    """An address where nothing listens: connections are refused, as when an endpoint is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
 
 
 TEST_FUNCTIONS = {
@@ -51,7 +90,7 @@ def lambda_config(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 @pytest.fixture
-def lambda_endpoint(lambda_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def lambda_endpoint(lambda_config: Path, aws_env: pytest.MonkeyPatch) -> Iterator[str]:
     """`fleetctl lambda serve`'s server on 127.0.0.1, a free port, in a thread; boto3 in this
     process is pointed at it through AWS_ENDPOINT_URL_LAMBDA with dummy credentials.
     """
@@ -61,12 +100,6 @@ def lambda_endpoint(lambda_config: Path, tmp_path: Path, monkeypatch: pytest.Mon
 
     server = LambdaServer(("127.0.0.1", 0), FunctionTable.from_settings(load_settings()))
     server.start()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_LAMBDA", server.url)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    aws_env.setenv("AWS_ENDPOINT_URL_LAMBDA", server.url)
     yield server.url
     server.stop()

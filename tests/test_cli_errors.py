@@ -28,6 +28,11 @@ def fleetctl(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
         (["simulate", "--start", "yesterday"], "--start: not an ISO-8601 timestamp"),
         (["simulate", "--no-such-option"], "No such option: --no-such-option"),
         (["--profile", "nope", "simulate"], "unknown profile 'nope'"),
+        (["simulate", "--sink", "firehose", "--concurrency", "0"], "--concurrency must be >= 1"),
+        (["simulate", "--sink", "firehose", "--rate", "-5"], "--rate must be >= 0, got -5.0"),
+        (["simulate", "--realtime", "--speed", "2"], "--realtime means --speed 1"),
+        (["simulate", "--speed", "-1"], "--speed must be >= 0"),
+        (["replay"], "Missing argument 'PATH'"),
     ],
 )
 def test_bad_options_give_one_line_and_exit_2(

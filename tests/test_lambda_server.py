@@ -21,7 +21,8 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def lambda_client(lambda_endpoint: str):
-    return boto3.client("lambda")
+    # aws_env sets AWS_REGION, which boto3 (unlike the other SDKs) does not read by itself.
+    return boto3.client("lambda", region_name=os.environ["AWS_REGION"])
 
 
 @pytest.fixture

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from fleetctl.commands import settings_for
+from fleetctl.commands import options, settings_for
 
 
 def simulate(
@@ -23,18 +22,24 @@ def simulate(
     start: Annotated[
         str | None, typer.Option(help="First simulated minute, ISO-8601 (UTC if no offset).")
     ] = None,
-    sink: Annotated[str | None, typer.Option(help="Where records go: file.")] = None,
-    out: Annotated[Path | None, typer.Option(help="Output directory of the file sink.")] = None,
-    compress: Annotated[
-        bool | None, typer.Option("--compress/--no-compress", help="gzip the file sink's output.")
-    ] = None,
-    json: Annotated[bool, typer.Option("--json", help="Print one JSON summary instead.")] = False,
+    realtime: options.Realtime = False,
+    speed: options.Speed = None,
+    sink: options.Sink = None,
+    out: options.Out = None,
+    compress: options.Compress = None,
+    concurrency: options.Concurrency = None,
+    rate: options.Rate = None,
+    clickstream_stream: options.ClickstreamStream = None,
+    telemetry_stream: options.TelemetryStream = None,
+    json: options.Json = False,
 ) -> None:
     """Generate realistic clickstream and per-minute telemetry."""
     from fleetctl import console
+    from fleetctl.deadletters import raise_if_undelivered
+    from fleetctl.pacing import speed_option
     from fleetctl.simulate import SimulationRequest, run_simulation
     from fleetctl.sinks import open_sink
-    from fleetctl.views import simulation
+    from fleetctl.views import runs
 
     settings = settings_for(
         ctx,
@@ -44,19 +49,21 @@ def simulate(
             "simulate.clicks_per_minute": clicks_per_minute,
             "simulate.seed": seed,
             "simulate.start": start,
-            "sink": sink,
-            "sinks.file.out": out,
-            "sinks.file.compress": compress,
+            "simulate.speed": speed_option(realtime, speed),
+            **options.sink_overrides(
+                sink, out, compress, concurrency, rate, clickstream_stream, telemetry_stream
+            ),
         },
     )
     request = SimulationRequest.from_settings(settings)
     target = open_sink(request.sink, settings)
-    with console.progress() as bar:
+    with console.progress(runs.DeliveryColumn(target)) as bar:
         task = bar.add_task(f"simulate → {request.sink}", total=request.minutes)
         result = run_simulation(
             request, target, settings.home, on_minute=lambda done: bar.update(task, completed=done)
         )
     if json:
-        console.emit_json(simulation.document(result))
+        console.emit_json(runs.document(result))
     else:
-        simulation.summary(result)
+        runs.summary(result)
+    raise_if_undelivered(result.report)

@@ -5,6 +5,7 @@ endpoint set by AWS_ENDPOINT_URL_LAMBDA).
 
 from __future__ import annotations
 
+import os
 from typing import Any, Protocol
 
 import orjson
@@ -60,11 +61,13 @@ class RemoteInvoker:
             from botocore.exceptions import NoRegionError
 
             config = Config(read_timeout=READ_TIMEOUT_S, retries={"mode": "standard"})
+            # boto3 reads AWS_DEFAULT_REGION only; AWS_REGION is what the other SDKs read.
+            session = boto3.session.Session(region_name=os.environ.get("AWS_REGION") or None)
             try:
-                self._client = boto3.client("lambda", config=config)
+                self._client = session.client("lambda", config=config)
             except NoRegionError:
                 raise ConfigError(
-                    "no AWS region: set AWS_DEFAULT_REGION or a region in the AWS profile"
+                    "no AWS region: set AWS_REGION, or a region in your AWS profile"
                 ) from None
         return self._client
 

@@ -6,13 +6,14 @@ import importlib
 
 from fleetctl.config import Settings
 from fleetctl.errors import InputError
-from fleetctl.sinks.base import Sink, SinkReport, StreamDelivery
+from fleetctl.sinks.base import ReportsProgress, Sink, SinkReport, StreamDelivery
 
-__all__ = ["SINKS", "Sink", "SinkReport", "StreamDelivery", "open_sink"]
+__all__ = ["SINKS", "ReportsProgress", "Sink", "SinkReport", "StreamDelivery", "open_sink"]
 
 # module names, imported on use so `--help` never pays for boto3 or the warehouse
 SINKS = {
     "file": "fleetctl.sinks.file",
+    "firehose": "fleetctl.sinks.firehose",
 }
 
 

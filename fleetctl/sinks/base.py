@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 STREAMS = ("clickstream", "telemetry")
 
@@ -15,6 +15,7 @@ class StreamDelivery:
     accepted: int = 0
     retried: int = 0
     dead_lettered: int = 0
+    errors: dict[str, int] = field(default_factory=dict)  # error code -> records dead-lettered
 
 
 @dataclass
@@ -40,3 +41,10 @@ class Sink(Protocol):
     def send(self, stream: str, records: list[bytes]) -> None: ...
 
     def close(self) -> SinkReport: ...
+
+
+@runtime_checkable
+class ReportsProgress(Protocol):
+    """A sink that can say what it has delivered so far, while it is still running."""
+
+    def progress(self) -> SinkReport: ...

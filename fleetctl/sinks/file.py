@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import gzip
 from pathlib import Path
 from typing import BinaryIO
@@ -43,6 +44,9 @@ class FileSink:
     def send(self, stream: str, records: list[bytes]) -> None:
         self._files[stream].writelines(records)
         self._report.stream(stream).accepted += len(records)
+
+    def progress(self) -> SinkReport:
+        return copy.deepcopy(self._report)
 
     def close(self) -> SinkReport:
         self._close_files()

@@ -1,0 +1,67 @@
+"""Options shared by the commands that send records to a sink (simulate, replay)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+PANEL = "Sink"
+
+Sink = Annotated[
+    str | None,
+    typer.Option(help="Where records go: file, firehose or local.", rich_help_panel=PANEL),
+]
+Out = Annotated[
+    Path | None, typer.Option(help="Output directory of the file sink.", rich_help_panel=PANEL)
+]
+Compress = Annotated[
+    bool | None,
+    typer.Option(
+        "--compress/--no-compress", help="gzip the file sink's output.", rich_help_panel=PANEL
+    ),
+]
+Concurrency = Annotated[
+    int | None, typer.Option(help="Firehose calls in flight at once.", rich_help_panel=PANEL)
+]
+Rate = Annotated[
+    float | None, typer.Option(help="Firehose: new records/s cap (0: none).", rich_help_panel=PANEL)
+]
+ClickstreamStream = Annotated[
+    str | None, typer.Option(help="Firehose delivery stream of clickstream.", rich_help_panel=PANEL)
+]
+TelemetryStream = Annotated[
+    str | None, typer.Option(help="Firehose delivery stream of telemetry.", rich_help_panel=PANEL)
+]
+Realtime = Annotated[
+    bool, typer.Option("--realtime", help="Send records when they happen (same as --speed 1).")
+]
+Speed = Annotated[
+    float | None,
+    typer.Option(
+        help="Event time per wall time: 1 = real time, 60 = an hour a minute, 0 = no wait."
+    ),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print one JSON summary instead.")]
+
+
+def sink_overrides(
+    sink: str | None,
+    out: Path | None,
+    compress: bool | None,
+    concurrency: int | None,
+    rate: float | None,
+    clickstream_stream: str | None,
+    telemetry_stream: str | None,
+) -> dict[str, Any]:
+    """The sink flags as the settings keys they override."""
+    return {
+        "sink": sink,
+        "sinks.file.out": out,
+        "sinks.file.compress": compress,
+        "sinks.firehose.concurrency": concurrency,
+        "sinks.firehose.rate": rate,
+        "streams.clickstream": clickstream_stream,
+        "streams.telemetry": telemetry_stream,
+    }

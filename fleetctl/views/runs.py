@@ -1,0 +1,99 @@
+"""How a run (simulate, replay) is shown: live delivery progress, a summary table, or JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.progress import ProgressColumn, Task
+from rich.table import Table
+from rich.text import Text
+
+from fleetctl import console
+from fleetctl.runs import RunResult
+from fleetctl.sinks import ReportsProgress, Sink
+from fleetctl.views import human_bytes
+
+
+class DeliveryColumn(ProgressColumn):
+    """Accepted records/s, resends and dead letters so far, read from the sink at each refresh."""
+
+    def __init__(self, sink: Sink) -> None:
+        super().__init__()
+        self._sink = sink if isinstance(sink, ReportsProgress) else None
+
+    def render(self, task: Task) -> Text:
+        if self._sink is None:
+            return Text("")
+        streams = self._sink.progress().streams.values()
+        accepted = sum(s.accepted for s in streams)
+        retried = sum(s.retried for s in streams)
+        dead = sum(s.dead_lettered for s in streams)
+        rate = accepted / task.elapsed if task.elapsed else 0.0
+        return Text.assemble(
+            (f"{rate:,.0f} rec/s", "cyan"),
+            f" · {retried:,} retried · ",
+            (f"{dead:,} dead-lettered", "red" if dead else ""),
+        )
+
+
+def document(result: RunResult) -> dict[str, Any]:
+    manifest = result.manifest
+    seconds = round(result.seconds, 3)
+    return {
+        "run_id": manifest.run_id,
+        "command": manifest.command,
+        "sink": manifest.sink,
+        "parameters": manifest.parameters,
+        "seconds": seconds,
+        "records": result.records,
+        "records_per_s": round(result.records / result.seconds, 1) if result.seconds else None,
+        "streams": {
+            name: {
+                "generated": s.generated,
+                "bytes": s.bytes,
+                "first_event_ts": s.first_event_ts,
+                "last_event_ts": s.last_event_ts,
+                "accepted": s.accepted,
+                "retried": s.retried,
+                "dead_lettered": s.dead_lettered,
+                "errors": s.errors,
+            }
+            for name, s in manifest.streams.items()
+        },
+        "outputs": manifest.outputs,
+        "dead_letter_path": manifest.dead_letter_path,
+        "manifest": str(result.manifest_path),
+    }
+
+
+def summary(result: RunResult) -> None:
+    doc = document(result)
+    table = Table(title=f"run {doc['run_id']} → {doc['sink']}", title_justify="left")
+    for column in ("stream", "records", "bytes", "accepted", "retried", "dead-lettered"):
+        table.add_column(column, justify="left" if column == "stream" else "right")
+    for name, s in doc["streams"].items():
+        table.add_row(
+            name,
+            f"{s['generated']:,}",
+            human_bytes(s["bytes"]),
+            f"{s['accepted']:,}",
+            f"{s['retried']:,}",
+            f"[red]{s['dead_lettered']:,}[/]" if s["dead_lettered"] else "0",
+        )
+    out = console.out()
+    out.print(table)
+    rate = f"{doc['records_per_s']:,.0f} records/s" if doc["records_per_s"] else "-"
+    out.print(f"{doc['records']:,} records in {doc['seconds']:.2f} s ({rate})")
+    firsts = [s["first_event_ts"] for s in doc["streams"].values() if s["first_event_ts"]]
+    lasts = [s["last_event_ts"] for s in doc["streams"].values() if s["last_event_ts"]]
+    if firsts:
+        out.print(f"  [dim]events[/] {min(firsts)} … {max(lasts)}")
+    for name, s in doc["streams"].items():
+        for code, count in sorted(s["errors"].items(), key=lambda item: -item[1]):
+            out.print(f"  [red]{count:,}[/] {name} records dead-lettered after {code}")
+    # soft_wrap: a path cut in two cannot be copied
+    for path in doc["outputs"]:
+        out.print(f"  [dim]wrote[/] {path}", soft_wrap=True)
+    if doc["dead_letter_path"]:
+        out.print(f"  [dim]dead letters[/] {doc['dead_letter_path']}", soft_wrap=True)
+    out.print(f"  [dim]manifest[/] {doc['manifest']}", soft_wrap=True)
