@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from fleetctl import console
-from fleetctl.commands import simulate
+from fleetctl.commands import db, simulate, sql
 from fleetctl.errors import FleetctlError
 
 INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in fleetctl, not in the user's input
@@ -77,6 +77,8 @@ def root(
 
 
 app.command("simulate")(simulate.simulate)
+app.command("sql")(sql.sql)
+app.add_typer(db.app, name="db")
 
 
 def main() -> None:
