@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -135,3 +138,30 @@ def test_unknown_target_is_a_config_error(cli) -> None:
     assert one_error_line(result) == (
         "error: warehouse.target: unknown target 'oracle' (choose from embedded, snowflake)"
     )
+
+
+def test_a_warehouse_held_by_another_process_is_one_line_and_exit_1(cli, home: Path) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from fleetctl.config import load_settings\n"
+            "from fleetctl.warehouse import open_warehouse\n"
+            "with open_warehouse(load_settings()):\n"
+            "    print('ready', flush=True)\n"
+            "    input()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        result = cli("db", "status")
+    finally:
+        holder.communicate("\n", timeout=60)
+    assert result.exit_code == 1
+    line = one_error_line(result)
+    assert line.startswith(f"error: embedded warehouse {home / 'warehouse'}: IO Error")
+    assert "lock" in line

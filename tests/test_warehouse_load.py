@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from fleetctl.config import load_settings
-from fleetctl.errors import InputError
+from fleetctl.errors import InputError, WarehouseError
 from fleetctl.warehouse import LoadResult, RejectedRecord, Warehouse, open_warehouse
 from tests.warehouse_records import (
     alert,
@@ -303,3 +303,11 @@ def test_loads_leave_the_staging_tables_empty(warehouse: Warehouse) -> None:
 def test_an_empty_batch_is_a_no_op(warehouse: Warehouse) -> None:
     assert warehouse.load("clickstream", []) == LoadResult()
     assert warehouse.load_rejected([]) == LoadResult()
+
+
+def test_loading_before_migrate_says_what_to_do(home: Path) -> None:
+    with (
+        open_warehouse(load_settings()) as wh,
+        pytest.raises(WarehouseError, match=r"run `fleetctl db migrate` first"),
+    ):
+        wh.load("telemetry", [telemetry(1)])

@@ -114,7 +114,7 @@ class Warehouse:
         location: str,
         database: str,
         schema: str,
-        load_batch_rows: int = 100_000,
+        load_batch_rows: int = 250_000,
         on_close: Callable[[], None] | None = None,
     ) -> None:
         self.connection = connection

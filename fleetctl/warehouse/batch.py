@@ -7,7 +7,10 @@ that fails do we walk the records one by one, to name the record and field at fa
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import gc
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +35,25 @@ _encode = msgspec.json.Encoder().encode
 
 def arrow_batch(spec: StreamTable, records: Sequence[Mapping[str, Any]], load_id: str) -> pa.Table:
     """The staging table of `records` (already de-duplicated), tagged with `load_id`."""
+    with _collector_paused():
+        return _arrow_batch(spec, records, load_id)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    # The cyclic collector rescans every live object each time it runs, and the millions of
+    # small objects made here would trigger it again and again (3x slower at 1M records); none
+    # of them form cycles.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _arrow_batch(spec: StreamTable, records: Sequence[Mapping[str, Any]], load_id: str) -> pa.Table:
     try:
         values = pa.array(records, type=_struct_type(spec.columns))
     except (pa.ArrowInvalid, pa.ArrowTypeError):
@@ -52,10 +74,19 @@ def arrow_batch(spec: StreamTable, records: Sequence[Mapping[str, Any]], load_id
     return pa.table(columns)
 
 
-def _json_column(documents: Any) -> pa.Array:
+def _json_column(documents: Iterable[Any]) -> pa.Array:
+    """JSON text per document (None stays NULL), assembled as one buffer plus offsets: several
+    times faster than converting a list of a million byte strings element by element."""
     encoded = [None if doc is None else _encode(doc) for doc in documents]
-    # msgspec writes UTF-8, so viewing the bytes as strings needs no second pass to validate
-    return pa.array(encoded, pa.binary()).view(pa.string())
+    present = [b"" if text is None else text for text in encoded]
+    offsets = pa.array(itertools.accumulate(map(len, present), initial=0), pa.int64())
+    validity = None
+    if None in encoded:
+        validity = pa.array([text is not None for text in encoded], pa.bool_()).buffers()[1]
+    # msgspec writes UTF-8, so the bytes are valid strings without a second pass to check them
+    return pa.LargeStringArray.from_buffers(
+        len(encoded), offsets.buffers()[1], pa.py_buffer(b"".join(present)), validity
+    )
 
 
 def _struct_type(columns: Sequence[Column]) -> pa.StructType:
