@@ -73,7 +73,8 @@ def show_status(status: WarehouseStatus) -> None:
     latest = status.applied[-1].label if status.applied else "none"
     pending = ", ".join(m.label for m in status.pending) or "none"
     out.print(f"migrations: {len(status.applied)} applied (latest {latest}); pending: {pending}")
-    table = Table("table", "rows", title_justify="left")
+    table = Table("table", title_justify="left")
+    table.add_column("rows", justify="right")
     for t in status.tables:
         table.add_row(Text(f"{t.schema}.{t.name}"), f"{t.rows:,}")
     out.print(table)
