@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from fleetctl import console
-from fleetctl.commands import invoke, lambda_functions, package, replay, simulate
+from fleetctl.commands import db, invoke, lambda_functions, package, replay, simulate, sql
 from fleetctl.errors import FleetctlError
 
 INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in fleetctl, not in the user's input
@@ -81,6 +81,8 @@ app.command("replay")(replay.replay)
 app.command("invoke")(invoke.invoke)
 app.command("package")(package.package)
 app.add_typer(lambda_functions.app, name="lambda")
+app.command("sql")(sql.sql)
+app.add_typer(db.app, name="db")
 
 
 def main() -> None:

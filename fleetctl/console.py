@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -53,6 +54,10 @@ def _encode(value: Any) -> Any:
         return msgspec.to_builtins(value)
     if hasattr(value, "__fspath__"):
         return str(value)
+    if isinstance(value, Decimal):  # Snowflake NUMBER
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, bytes):  # Snowflake BINARY, shown as its default output format, HEX
+        return value.hex()
     raise TypeError(f"cannot serialize {type(value).__name__} as JSON")
 
 

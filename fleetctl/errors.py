@@ -19,6 +19,18 @@ class InputError(FleetctlError):
     exit_code = 2
 
 
+class SqlError(FleetctlError):
+    """A statement the user gave was rejected by the warehouse (syntax, unknown object, type)."""
+
+    exit_code = 2
+
+
+class WarehouseError(FleetctlError):
+    """The warehouse could not be reached, or refused an operation fleetctl itself runs."""
+
+    exit_code = 1
+
+
 class DeliveryError(FleetctlError):
     """The job ran but some records could not be delivered (they are in a dead-letter file)."""
 

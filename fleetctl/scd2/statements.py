@@ -48,7 +48,10 @@ def row_hash(columns: Sequence[str], alias: str = "") -> str:
 def pending_loads(full: bool) -> str:
     """RAW loads not yet in the dimension (every load when rebuilding)."""
     seen = "" if full else f"WHERE LOAD_ID NOT IN (SELECT LOAD_ID FROM {LOADS})"
-    return f"CREATE OR REPLACE TEMPORARY TABLE {PENDING} AS SELECT DISTINCT LOAD_ID FROM {EVENTS} {seen}"
+    return f"""
+CREATE OR REPLACE TEMPORARY TABLE {PENDING} AS
+SELECT DISTINCT LOAD_ID FROM {EVENTS} {seen}
+"""
 
 
 def affected_incremental() -> str:

@@ -1,0 +1,123 @@
+"""A real Snowflake connection (or any Snowflake-compatible endpoint) from `warehouse.*` settings.
+
+Secrets never come from the configuration: the password from the environment variable that
+`warehouse.password_env` names, a key pair from `warehouse.private_key_file` (its passphrase from
+`warehouse.private_key_passphrase_env`), SSO from the browser. No message we raise contains one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from fleetctl.config import Settings, env_var_for
+from fleetctl.errors import ConfigError, WarehouseError
+from fleetctl.warehouse import identifier
+from fleetctl.warehouse.base import Warehouse, one_line
+
+PASSWORD = "snowflake"
+KEY_PAIR = "snowflake_jwt"
+SSO = "externalbrowser"
+
+
+def open_warehouse(settings: Settings) -> Warehouse:
+    import snowflake.connector
+
+    options = connection_options(settings, os.environ)
+    secrets = [v for k, v in options.items() if k in ("password", "private_key_file_pwd") and v]
+    where = (
+        f"{options['protocol']}://{options['host']}:{options['port']}"
+        if "host" in options
+        else f"{options['account']}.snowflakecomputing.com"
+    )
+    try:
+        connection = snowflake.connector.connect(**options)
+    except snowflake.connector.errors.Error as e:
+        message = f"cannot connect to Snowflake at {where} as {options['user']}: {one_line(e)}"
+        raise WarehouseError(scrub(message, secrets)) from None
+    return Warehouse(
+        connection,
+        target="snowflake",
+        location=where,
+        database=options["database"],
+        schema=options["schema"],
+        load_batch_rows=int(settings.get("warehouse.load_batch_rows")),
+        on_close=connection.close,
+    )
+
+
+def connection_options(settings: Settings, environ: Mapping[str, str]) -> dict[str, Any]:
+    """Keyword arguments for `snowflake.connector.connect`, secrets read from `environ`."""
+    options: dict[str, Any] = {
+        "account": _required(settings, "warehouse.account"),
+        "user": _required(settings, "warehouse.user"),
+        "database": identifier(settings, "warehouse.database"),
+        "schema": identifier(settings, "warehouse.schema"),
+        "login_timeout": int(settings.get("warehouse.login_timeout_s")),
+        # the connector reports some failures to Snowflake's telemetry service on its own; a
+        # loader has no business sending anything anywhere but the configured endpoint
+        "session_parameters": {"CLIENT_OUT_OF_BAND_TELEMETRY_ENABLED": False},
+    }
+    for key in ("role", "warehouse"):
+        if value := identifier(settings, f"warehouse.{key}", optional=True):
+            options[key] = value
+    if host := str(settings.get("warehouse.host")):
+        options.update(
+            host=host,
+            port=int(settings.get("warehouse.port")),
+            protocol=str(settings.get("warehouse.protocol")),
+        )
+    options.update(_credentials(settings, environ))
+    return options
+
+
+def scrub(text: str, secrets: list[str]) -> str:
+    """`text` with every secret replaced: a last guard should a library ever echo one."""
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+def _credentials(settings: Settings, environ: Mapping[str, str]) -> dict[str, Any]:
+    authenticator = str(settings.get("warehouse.authenticator"))
+    kind = authenticator.lower()
+    if kind == PASSWORD:
+        variable = str(settings.get("warehouse.password_env"))
+        if not environ.get(variable):
+            raise ConfigError(
+                f"warehouse.password_env: environment variable {variable} is not set "
+                "(it holds the Snowflake password)"
+            )
+        return {"password": environ[variable]}
+    if kind == KEY_PAIR:
+        configured = str(settings.get("warehouse.private_key_file"))
+        if not configured:
+            raise ConfigError(
+                "warehouse.private_key_file is not set (SNOWFLAKE_JWT needs the private key; "
+                f"set {env_var_for('warehouse.private_key_file')})"
+            )
+        key_file = Path(configured).expanduser()
+        if not key_file.is_file():
+            raise ConfigError(f"warehouse.private_key_file: no such file: {key_file}")
+        credentials: dict[str, Any] = {
+            "authenticator": "SNOWFLAKE_JWT",
+            "private_key_file": str(key_file),
+        }
+        if passphrase := environ.get(str(settings.get("warehouse.private_key_passphrase_env"))):
+            credentials["private_key_file_pwd"] = passphrase
+        return credentials
+    if kind == SSO:
+        return {"authenticator": "externalbrowser"}
+    raise ConfigError(
+        f"warehouse.authenticator: unknown authenticator {authenticator!r} "
+        "(choose from snowflake, SNOWFLAKE_JWT, externalbrowser)"
+    )
+
+
+def _required(settings: Settings, key: str) -> str:
+    value = str(settings.get(key) or "")
+    if not value:
+        raise ConfigError(f"{key} is not set (set it in a profile or as {env_var_for(key)})")
+    return value
