@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from fleetctl.config import load_settings
-from fleetctl.warehouse import open_warehouse
+from fleetctl.warehouse import migrations, open_warehouse
 from tests.warehouse_records import alert, telemetry
+
+LABELS = [m.label for m in migrations.available()]
 
 
 @pytest.fixture
@@ -38,18 +40,12 @@ def test_db_migrate_then_status_shows_tables_and_row_counts(cli) -> None:
     again = cli("db", "migrate")
     status = cli("db", "status")
     assert before.exit_code == 0
-    assert "pending: V001__raw_tables, V002__core_tables, V003__stage_tables" in " ".join(
-        before.stdout.split()
-    )
+    assert f"pending: {', '.join(LABELS)}" in " ".join(before.stdout.split())
     assert migrate.exit_code == 0
-    assert migrate.stdout.splitlines() == [
-        "applied V001__raw_tables",
-        "applied V002__core_tables",
-        "applied V003__stage_tables",
-    ]
+    assert migrate.stdout.splitlines() == [f"applied {label}" for label in LABELS]
     assert again.stdout.strip() == "warehouse schema is up to date"
     assert "embedded warehouse FLEET" in status.stdout
-    assert "3 applied (latest V003__stage_tables); pending: none" in status.stdout
+    assert f"{len(LABELS)} applied (latest {LABELS[-1]}); pending: none" in status.stdout
     assert "RAW.TRUCK_TELEMETRY" in status.stdout and "CORE.DIM_TRUCK" in status.stdout
 
 
@@ -61,11 +57,7 @@ def test_db_status_json_counts_the_rows_of_every_table(cli, loaded, home: Path) 
     assert document["target"] == "embedded"
     assert document["location"] == str(home / "warehouse")
     assert document["migrations"]["pending"] == []
-    assert [m["name"] for m in document["migrations"]["applied"]] == [
-        "V001__raw_tables",
-        "V002__core_tables",
-        "V003__stage_tables",
-    ]
+    assert [m["name"] for m in document["migrations"]["applied"]] == LABELS
     assert counts["RAW.TRUCK_TELEMETRY"] == 6
     assert counts["CORE.MAINTENANCE_ALERTS"] == 1
     assert counts["STAGE.TRUCK_TELEMETRY"] == 0

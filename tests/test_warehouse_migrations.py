@@ -11,6 +11,9 @@ from fleetctl.errors import ConfigError, WarehouseError
 from fleetctl.warehouse import Warehouse, migrations, open_warehouse
 from fleetctl.warehouse.mapping import RECORD_COLUMNS, STAGE_DOCUMENT_COLUMNS, STREAM_TABLES
 
+# every shipped file, numbered from 1 without gaps
+SHIPPED = list(range(1, len(migrations.available()) + 1))
+
 # INFORMATION_SCHEMA's names for the types the mapping uses
 INFO_TYPES = {
     "VARCHAR": "TEXT",
@@ -35,11 +38,12 @@ def test_first_migrate_applies_every_version_in_order_and_records_it(home: Path)
         applied = wh.migrate()
         recorded = wh.query("SELECT VERSION, NAME, CHECKSUM FROM FLEETCTL.SCHEMA_MIGRATIONS")
     shipped = migrations.available()
-    assert [m.version for m in applied] == [1, 2, 3]
+    assert [m.version for m in applied] == SHIPPED
     assert [m.label for m in shipped] == [
         "V001__raw_tables",
         "V002__core_tables",
         "V003__stage_tables",
+        "V004__dim_truck_loads",
     ]
     assert [(r["VERSION"], r["NAME"], r["CHECKSUM"]) for r in recorded] == [
         (m.version, m.name, m.checksum) for m in shipped
@@ -59,9 +63,9 @@ def test_migrate_again_applies_nothing_and_keeps_data(home: Path) -> None:
         assert wh.migrate() == []
         status = wh.status()
         history = wh.query("SELECT COUNT(*) AS N FROM FLEETCTL.SCHEMA_MIGRATIONS")
-    assert history == [{"N": 3}]
+    assert history == [{"N": len(SHIPPED)}]
     assert status.pending == []
-    assert [m.version for m in status.applied] == [1, 2, 3]
+    assert [m.version for m in status.applied] == SHIPPED
     counts = {f"{t.schema}.{t.name}": t.rows for t in status.tables}
     assert counts["CORE.ITEM_CLICKS_MINUTE"] == 1
 
@@ -71,7 +75,7 @@ def test_status_before_migrate_lists_everything_pending_and_creates_nothing(home
         status = wh.status()
         again = wh.status()
     assert status.applied == []
-    assert [m.version for m in status.pending] == [1, 2, 3]
+    assert [m.version for m in status.pending] == SHIPPED
     assert status.tables == [] == again.tables
 
 

@@ -1,7 +1,9 @@
 -- Landing tables: one row per accepted record, a typed column per contract field, and the record
 -- itself as VARIANT. Loads MERGE on EVENT_ID, so a replayed batch never duplicates a row.
 -- Column names and paths follow fleetctl/warehouse/mapping.py (a test keeps the two in step).
--- Snowflake does not enforce PRIMARY KEY; the embedded DuckDB does, as a second line of defence.
+-- No PRIMARY KEY on the landing tables: Snowflake would not enforce it, and a writer other than
+-- fleetctl (Firehose's own Snowflake destination delivers at least once) can land a duplicate.
+-- The embedded warehouse behaves the same, so `fleetctl report reconcile` can find them there too.
 
 CREATE SCHEMA IF NOT EXISTS RAW;
 
@@ -37,8 +39,7 @@ CREATE TABLE IF NOT EXISTS RAW.TRUCK_TELEMETRY (
     RECORD VARIANT,                   -- the record as received, without `derived`
     DERIVED VARIANT,                  -- what the transformation Lambda added
     LOAD_ID VARCHAR NOT NULL,         -- the load that inserted the row
-    LOADED_AT TIMESTAMP_NTZ NOT NULL,
-    PRIMARY KEY (EVENT_ID)
+    LOADED_AT TIMESTAMP_NTZ NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS RAW.CLICKSTREAM (
@@ -56,8 +57,7 @@ CREATE TABLE IF NOT EXISTS RAW.CLICKSTREAM (
     RECORD VARIANT,
     DERIVED VARIANT,
     LOAD_ID VARCHAR NOT NULL,
-    LOADED_AT TIMESTAMP_NTZ NOT NULL,
-    PRIMARY KEY (EVENT_ID)
+    LOADED_AT TIMESTAMP_NTZ NOT NULL
 );
 
 -- Records the pipeline could not accept, with the bytes exactly as they came in. REJECT_ID is the
