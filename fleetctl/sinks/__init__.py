@@ -14,6 +14,7 @@ __all__ = ["SINKS", "ReportsProgress", "Sink", "SinkReport", "StreamDelivery", "
 SINKS = {
     "file": "fleetctl.sinks.file",
     "firehose": "fleetctl.sinks.firehose",
+    "local": "fleetctl.sinks.local",
 }
 
 
