@@ -18,7 +18,8 @@ from fleetctl.pipeline.ledger import Failure, StreamLedger
 from fleetctl.stores import Store
 from fleetctl.warehouse.base import RejectedRecord
 
-LOAD_FAILED = "Store.LoadFailed"
+LOAD_FAILED = "Store.LoadFailed"  # Ok records the store did not take
+REJECTED_LOAD_FAILED = "Store.LoadRejectedFailed"  # ProcessingFailed ones it did not keep
 PROCESSING_FAILED = "ProcessingFailed"
 
 # a transformed record, and the base64 of the bytes the producer sent (what a replay resends)
@@ -67,7 +68,7 @@ class Destination:
         try:
             self._store.load_rejected(rows)
         except FleetctlError as e:
-            code, undelivered, messages = LOAD_FAILED, True, [str(e)] * len(rows)
+            code, undelivered, messages = REJECTED_LOAD_FAILED, True, [str(e)] * len(rows)
         else:
             code, undelivered, messages = PROCESSING_FAILED, False, [r.reason for r in rows]
         failures = [
