@@ -96,6 +96,8 @@ def test_the_readme_command_lands_exactly_6000_readings_and_a_rerun_changes_noth
 
     clicks_generated = first["streams"]["clickstream"]["generated"]
     assert counts == (6000, clicks_generated)
+    [only] = run_json(cli, "sql", "select count(*) from RAW.TRUCK_TELEMETRY")  # README's query
+    assert list(only.values()) == [6000]
     assert (row_count(cli, "RAW.TRUCK_TELEMETRY"), row_count(cli, "RAW.CLICKSTREAM")) == counts
     assert again["streams"]["clickstream"]["generated"] == clicks_generated
     for stream in again["streams"].values():
@@ -294,3 +296,22 @@ def test_ids_of_a_local_run_are_those_the_file_sink_writes_for_the_same_seed(
             path = Path(run["streams"][stream]["ids_path"])
             assert path.parent.name == run["run_id"]
             assert gzip.decompress(path.read_bytes()).decode().splitlines() == written
+
+
+def test_a_record_firehose_would_refuse_is_dead_lettered_at_the_put_not_accepted(
+    home: Path,
+) -> None:
+    from tests.pipeline_support import pipeline
+
+    huge = b'{"truck_id": "' + b"x" * 1_100_000 + b'"}\n'
+    lines = telemetry_lines(3)
+    sink, invoker = pipeline()
+    sink.send("telemetry", [lines[0], huge, *lines[1:]])
+    report = sink.close()
+
+    delivery = report.streams["telemetry"]
+    assert (delivery.accepted, delivery.landed) == (3, 3)
+    assert (delivery.dead_lettered, delivery.errors) == (1, {"RecordTooLarge": 1})
+    [letter] = dead_letters(report.dead_letter_path)
+    assert (letter.data, letter.attempts) == (huge, 0)
+    assert all(len(payload) < 1_000_000 for _, payload, _ in invoker.calls)
