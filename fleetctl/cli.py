@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from fleetctl import console
-from fleetctl.commands import replay, simulate
+from fleetctl.commands import loadtest, replay, simulate
 from fleetctl.errors import FleetctlError
 
 INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in fleetctl, not in the user's input
@@ -78,6 +78,8 @@ def root(
 
 app.command("simulate")(simulate.simulate)
 app.command("replay")(replay.replay)
+# extra arguments (after `--`) are Locust's, for `loadtest --distributed`
+app.command("loadtest", context_settings={"allow_extra_args": True})(loadtest.loadtest)
 
 
 def main() -> None:
