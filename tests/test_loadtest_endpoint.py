@@ -113,6 +113,8 @@ def test_the_dashboard_shows_exactly_the_saved_numbers(steady: Run) -> None:
         "target records/s": lambda s: s["target_per_s"],
         "achieved records/s": lambda s: s["achieved_per_s"],
         "achieved / target": lambda s: s["achieved_ratio"],
+        "target, last second": lambda s: s["last_second_scheduled"],
+        "achieved, last second": lambda s: s["last_second_accepted"],
         "sent": lambda s: s["sent"],
         "accepted": lambda s: s["accepted"],
         "dead-lettered": lambda s: s["dead_lettered"],

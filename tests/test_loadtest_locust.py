@@ -88,6 +88,9 @@ def test_locust_workers_push_through_the_firehose_sink_and_report_each_batch(
 
 def test_a_missed_threshold_makes_the_master_exit_1(tmp_path: Path) -> None:
     with FirehoseEndpoint(STREAMS, Faults(latency_s=0.05)) as endpoint:
-        status, stats = distributed_run(tmp_path, endpoint.url, loadtest_thresholds_p99_put_ms="20")
-    assert status == 1
+        status, stats, log = distributed_run(
+            tmp_path, endpoint.url, loadtest_thresholds_p99_put_ms="20"
+        )
+    assert status == 1, log
+    assert "threshold failed: put latency p99" in log
     assert int(next(r for r in stats if r["Name"] == "Aggregated")["Request Count"]) > 0

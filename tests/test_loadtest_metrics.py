@@ -108,6 +108,7 @@ def steady_snapshot(dead: int = 0, throttled: int = 0, latency_s: float = 0.05) 
             recorder.call_finished(outcome(stream, latency_s, 100, lost, throttled=throttled))
     aggregate = Aggregate({"clickstream": [100] * 10, "telemetry": [100] * 10}, 10, 1)
     aggregate.add(0, recorder.take(everything=True)[0], None)
+    aggregate.finish()
     return aggregate.snapshot(10.0, True, False)
 
 
@@ -119,6 +120,8 @@ def test_rates_and_error_rate_come_from_the_windows() -> None:
     assert telemetry.error_rate == 0.005
     assert snapshot.total.error_rate == 0.0025
     assert snapshot.total.lag_s is None
+    assert (telemetry.last_second_scheduled, telemetry.last_second_accepted) == (100, 100)
+    assert snapshot.total.last_second_accepted == 200
 
 
 def test_verdict_passes_within_thresholds_and_names_every_failure() -> None:

@@ -37,6 +37,9 @@ class StreamSummary(msgspec.Struct, kw_only=True):
     throttled: int
     calls: int
     error_rate: float  # dead-lettered / sent
+    # the latest second every process has reported (the run's last second once final)
+    last_second_scheduled: int
+    last_second_accepted: int
     put_ms: Percentiles | None
     lag_s: Percentiles | None  # None when the sink does not report lag
 
@@ -91,6 +94,7 @@ class Aggregate:
         self._totals = {name: _Merged() for name in [*scheduled, TOTAL]}
         self._open: dict[tuple[int, str], _Merged] = {}
         self._rows: list[WindowRow] = []
+        self._seconds = len(next(iter(scheduled.values()), []))
         self._watermarks: list[int | None] = [0] * parts
         self._sealed_until = 0
 
@@ -120,7 +124,7 @@ class Aggregate:
     def finish(self) -> None:
         """Every process has sent everything: seal what is left."""
         last = max([second for second, _ in self._open] + [self._sealed_until - 1])
-        self._seal(max(last + 1, len(next(iter(self.scheduled.values()), []))))
+        self._seal(max(last + 1, self._seconds))
 
     def _seal(self, until: int) -> None:
         for second in range(self._sealed_until, until):
@@ -163,8 +167,9 @@ class Aggregate:
             for name, per_second in self.scheduled.items()
         }
         scheduled[TOTAL] = sum(scheduled.values())
+        last = self._last_second()
         summaries = {
-            name: _summary(merged, scheduled[name], elapsed_s, target_s, reports_lag)
+            name: _summary(merged, scheduled[name], elapsed_s, target_s, reports_lag, last[name])
             for name, merged in self._totals.items()
         }
         total = summaries.pop(TOTAL)
@@ -176,9 +181,24 @@ class Aggregate:
             total=total,
         )
 
+    def _last_second(self) -> dict[str, tuple[int, int]]:
+        """(scheduled, accepted) in the latest sealed second of the run, per stream and in all."""
+        second = min(self._sealed_until, self._seconds) - 1
+        last = {name: (0, 0) for name in [*self.scheduled, TOTAL]}
+        for row in self._rows:
+            if row.second == second:
+                last[row.stream] = (row.scheduled, row.accepted)
+        last[TOTAL] = tuple(map(sum, zip(*(last[name] for name in self.scheduled), strict=True)))
+        return last
+
 
 def _summary(
-    merged: _Merged, scheduled: int, elapsed_s: float, target_s: float, reports_lag: bool
+    merged: _Merged,
+    scheduled: int,
+    elapsed_s: float,
+    target_s: float,
+    reports_lag: bool,
+    last_second: tuple[int, int],
 ) -> StreamSummary:
     c = merged.counts
     target = scheduled / target_s if target_s > 0 else 0.0
@@ -195,6 +215,8 @@ def _summary(
         throttled=c.throttled,
         calls=c.calls,
         error_rate=round(c.dead_lettered / c.sent, 6) if c.sent else 0.0,
+        last_second_scheduled=last_second[0],
+        last_second_accepted=last_second[1],
         put_ms=_percentiles(merged.put_us, 1000),
         lag_s=_percentiles(merged.lag_ms, 1000) if reports_lag else None,
     )

@@ -38,6 +38,8 @@ METRICS: list[Metric] = [
     ("target records/s", lambda s: f"{s.target_per_s:,.1f}"),
     ("achieved records/s", lambda s: f"{s.achieved_per_s:,.1f}"),
     ("achieved / target", lambda s: NA if s.achieved_ratio is None else f"{s.achieved_ratio:.2%}"),
+    ("target, last second", lambda s: _count(s.last_second_scheduled)),
+    ("achieved, last second", lambda s: _count(s.last_second_accepted)),
     ("sent", lambda s: _count(s.sent)),
     ("accepted", lambda s: _count(s.accepted)),
     ("throttled", lambda s: _count(s.throttled)),

@@ -23,7 +23,7 @@ from fleetctl.loadtest.schedule import records_per_second
 from fleetctl.loadtest.verdict import Verdict, judge
 from fleetctl.loadtest.workers import Crashed, Finished, Progress, Ready, WorkerPlan, worker_main
 from fleetctl.manifest import new_run_id, utc_now_iso
-from fleetctl.sinks import SinkReport
+from fleetctl.sinks import SINKS, SinkReport
 
 READY_TIMEOUT_S = 120.0  # spawning, imports, building the simulated fleet
 START_DELAY_S = 0.3  # from "go" to the first send: every process is waiting by then
@@ -47,6 +47,8 @@ class LoadTestRequest:
             )
         if self.processes < 1:
             raise InputError(f"--processes must be >= 1, got {self.processes}")
+        if self.sink not in SINKS:
+            raise InputError(f"unknown sink {self.sink!r} (choose from {', '.join(SINKS)})")
         if not 0 < self.tick_s <= 1:
             raise InputError(f"loadtest.flush_interval_s must be in (0, 1], got {self.tick_s}")
 

@@ -18,6 +18,10 @@ import orjson
 TS_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 MINUTE_FORMAT = "%Y-%m-%dT%H:%M:00Z"
 SEED_STRIDE = 1_000  # part p of seed s simulates clicks with seed s * 1000 + p
+# A simulated minute is generated at once, between two sends: these bound that pause (~0.1 s).
+# Past them a simulated minute lasts less than a real one: trucks report more than once a minute.
+MAX_TRUCKS_PER_PART = 10_000
+MAX_CLICKS_PER_MINUTE = 6_000.0
 MIN_CLICKS_PER_MINUTE = 600.0  # a quiet simulated night still fills a minute
 EMPTY_MINUTES_TOLERATED = 100
 
@@ -58,15 +62,15 @@ def sources_for(
 ) -> dict[str, RecordSource]:
     """A source per stream for one part whose peak rates are `peak_per_s`.
 
-    The part's fleet is its peak telemetry rate x 60 trucks, so at the peak every truck reports
-    once a minute, as real ones do.
+    The part's fleet is its peak telemetry rate x 60 trucks (up to MAX_TRUCKS_PER_PART), so at
+    the peak every truck reports once a minute, as real ones do.
     """
     from simulators import ClickstreamSimulator, TelemetrySimulator
 
     begin = (start or datetime.now(UTC)).replace(second=0, microsecond=0)
     sources: dict[str, RecordSource] = {}
     if "telemetry" in peak_per_s:
-        trucks = max(1, math.ceil(peak_per_s["telemetry"] * 60))
+        trucks = min(MAX_TRUCKS_PER_PART, max(1, math.ceil(peak_per_s["telemetry"] * 60)))
         simulator = TelemetrySimulator(
             seed=seed, start=begin, trucks=trucks, first_truck=part * trucks
         )
@@ -75,7 +79,9 @@ def sources_for(
         clicks = ClickstreamSimulator(
             seed=seed * SEED_STRIDE + part,
             start=begin,
-            clicks_per_minute=max(MIN_CLICKS_PER_MINUTE, peak_per_s["clickstream"] * 60),
+            clicks_per_minute=min(
+                MAX_CLICKS_PER_MINUTE, max(MIN_CLICKS_PER_MINUTE, peak_per_s["clickstream"] * 60)
+            ),
         )
         sources["clickstream"] = RecordSource(clicks.next_minute, TS_FORMAT)
     return sources

@@ -41,10 +41,15 @@ class Faults:
 class FirehoseEndpoint:
     """Start with `with FirehoseEndpoint({"fleet-telemetry"}) as endpoint:`; `endpoint.url`."""
 
-    def __init__(self, delivery_streams: set[str], faults: Faults | None = None) -> None:
+    def __init__(
+        self, delivery_streams: set[str], faults: Faults | None = None, keep_records: bool = True
+    ) -> None:
+        """`keep_records=False` only counts (`accepted_count`): long benchmarks, less memory."""
         self.delivery_streams = set(delivery_streams)
         self.faults = faults or Faults()
+        self.keep_records = keep_records
         self.accepted: dict[str, Counter[bytes]] = {s: Counter() for s in delivery_streams}
+        self.accepted_count = 0
         self.calls = 0
         self.failed_calls = 0  # whole-call 503s injected
         self.failed_call_records = 0  # records those calls carried
@@ -111,7 +116,9 @@ class FirehoseEndpoint:
                         {"ErrorCode": "ServiceUnavailableException", "ErrorMessage": "Slow down."}
                     )
                 else:
-                    self.accepted[name][record] += 1
+                    self.accepted_count += 1
+                    if self.keep_records:
+                        self.accepted[name][record] += 1
                     entries.append({"RecordId": secrets.token_hex(16)})
         failed = sum("ErrorCode" in e for e in entries)
         return 200, {"FailedPutCount": failed, "Encrypted": False, "RequestResponses": entries}
