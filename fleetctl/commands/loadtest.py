@@ -15,7 +15,8 @@ PANEL = "Distributed (Locust)"
 def loadtest(
     ctx: typer.Context,
     rate: Annotated[
-        float | None, typer.Option(help="Steady load of R records/s, half per stream.")
+        float | None,
+        typer.Option(metavar="R", help="Steady load of R records/s, half per stream."),
     ] = None,
     profile: Annotated[
         str | None,
@@ -31,7 +32,7 @@ def loadtest(
     ] = None,
     sink: Annotated[str | None, typer.Option(help="Where records go: firehose or local.")] = None,
     processes: Annotated[
-        int | None, typer.Option(help="Processes that generate and send records.")
+        int | None, typer.Option(metavar="P", help="Processes that generate and send records.")
     ] = None,
     concurrency: Annotated[
         int | None, typer.Option(help="Firehose calls in flight per process.")

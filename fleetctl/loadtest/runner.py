@@ -171,9 +171,13 @@ def run_loadtest(
 
 def _sink_settings(settings: Settings) -> Settings:
     """The sink's settings for a load test: Firehose calls in flight per process from
-    `loadtest.concurrency` (a load test wants more than a batch job)."""
+    `loadtest.concurrency` (a load test wants more than a batch job), and no records/s cap (the
+    schedule sets the pace; a cap would hide what the target can take)."""
     return settings.with_overrides(
-        {"sinks.firehose.concurrency": int(settings.get("loadtest.concurrency"))}
+        {
+            "sinks.firehose.concurrency": int(settings.get("loadtest.concurrency")),
+            "sinks.firehose.rate": 0.0,
+        }
     )
 
 

@@ -109,7 +109,7 @@ def drive(
     `start_s` is the run's start on `clock`; `stop` (an Event) ends the run early.
     """
     pacer = Pacer(1.0, clock=clock, sleep=stop.wait, anchor=(0.0, start_s))
-    send = sink.send if isinstance(sink, ReportsCalls) else _timed(sink, recorder)
+    send = sink.send if isinstance(sink, ReportsCalls) else _timed(sink, recorder, clock)
     last_send_s = plan.duration_s + LATE_GRACE_S
     for arrival in arrivals(plan.streams, plan.duration_s, plan.tick_s, plan.part, plan.parts):
         pacer.wait(arrival.due_s)
@@ -120,13 +120,15 @@ def drive(
         send(arrival.stream, records)
 
 
-def _timed(sink: Sink, recorder: WindowRecorder) -> Callable[[str, list[bytes]], None]:
+def _timed(
+    sink: Sink, recorder: WindowRecorder, clock: Callable[[], float]
+) -> Callable[[str, list[bytes]], None]:
     """A sink that does not report calls is synchronous: a `send` is a call, accepted on return."""
 
     def send(stream: str, records: list[bytes]) -> None:
-        started = time.perf_counter()
+        started = clock()
         sink.send(stream, records)
-        seconds = time.perf_counter() - started
+        seconds = clock() - started
         recorder.call_finished(
             CallOutcome(
                 stream=stream,
