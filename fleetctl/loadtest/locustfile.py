@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import itertools
 import logging
+from typing import Any
 
 from locust import User, constant_throughput, events, task
+from locust.env import Environment
 from locust.runners import WorkerRunner
 
 from fleetctl.config import load_settings
@@ -71,7 +73,7 @@ class FirehoseUser(User):
 
 
 @events.quitting.add_listener
-def apply_thresholds(environment, **_kwargs) -> None:
+def apply_thresholds(environment: Environment, **_kwargs: Any) -> None:
     """The release gate under Locust: p99 and failure ratio of batches against the thresholds."""
     if isinstance(environment.runner, WorkerRunner):
         return
