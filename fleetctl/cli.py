@@ -10,7 +10,16 @@ import typer
 from typer.core import TyperGroup
 
 from fleetctl import console
-from fleetctl.commands import db, invoke, lambda_functions, package, replay, simulate, sql
+from fleetctl.commands import (
+    db,
+    invoke,
+    lambda_functions,
+    loadtest,
+    package,
+    replay,
+    simulate,
+    sql,
+)
 from fleetctl.errors import FleetctlError
 
 INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in fleetctl, not in the user's input
@@ -83,6 +92,8 @@ app.command("package")(package.package)
 app.add_typer(lambda_functions.app, name="lambda")
 app.command("sql")(sql.sql)
 app.add_typer(db.app, name="db")
+# extra arguments (after `--`) are Locust's, for `loadtest --distributed`
+app.command("loadtest", context_settings={"allow_extra_args": True})(loadtest.loadtest)
 
 
 def main() -> None:

@@ -38,13 +38,21 @@ def event_time_s(event_ts: str) -> float | None:
 class Pacer:
     """Holds events back so event time passes `speed` times faster than wall time (1.0 = real)."""
 
-    def __init__(self, speed: float, clock: Clock = time.monotonic, sleep: Sleep = time.sleep):
+    def __init__(
+        self,
+        speed: float,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = time.sleep,
+        anchor: tuple[float, float] | None = None,
+    ):
+        """`anchor` (event time, clock time) fixes when events are due, e.g. a start agreed by
+        several processes; without it the first event asked about is due at once."""
         if speed <= 0:
             raise ValueError("speed must be > 0")
         self.speed = speed
         self.sleep = sleep
         self._clock = clock
-        self._anchor: tuple[float, float] | None = None  # (event time, wall time) of the first
+        self._anchor = anchor
 
     def delay_s(self, event_s: float) -> float:
         """Seconds until an event at `event_s` is due; the first event asked about is due now."""

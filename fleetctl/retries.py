@@ -42,6 +42,11 @@ class RetryPolicy:
         return rng.uniform(0.0, ceiling)
 
 
+def is_throttling(code: str) -> bool:
+    """Whether an error code says the service wants less traffic (or more time)."""
+    return code in THROTTLING_CODES
+
+
 class CallFailure(NamedTuple):
     code: str
     message: str

@@ -3,6 +3,7 @@ accepted exactly once, no call breaks a limit, the counts are exact, the rest is
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 
 from fleetctl.config import load_settings
 from fleetctl.deadletters import DeadLetter
-from fleetctl.sinks import open_sink
+from fleetctl.sinks import CallOutcome, open_sink
 from fleetctl.sinks.firehose import FirehoseSink
 from tests import records
 from tests.servers.firehose_endpoint import MAX_BYTES, Faults, FirehoseEndpoint
@@ -151,3 +152,43 @@ def test_rate_caps_records_per_second(aws_env: pytest.MonkeyPatch) -> None:
     assert elapsed >= 0.4  # five batches of 100 at 1,000/s: the first at once, the last at 0.4 s
     assert endpoint.max_records_per_call <= 100  # a tenth of a second's worth per call
     assert endpoint.accepted["fleet-clickstream"] == Counter(sent)
+
+
+class Outcomes:
+    """A call observer that keeps what it is told (from the sink's threads)."""
+
+    def __init__(self) -> None:
+        self.seen: list[CallOutcome] = []
+        self._lock = threading.Lock()
+
+    def call_finished(self, outcome: CallOutcome) -> None:
+        with self._lock:
+            self.seen.append(outcome)
+
+
+def test_the_call_observer_hears_every_batch_with_latency_retries_and_throttles(
+    aws_env: pytest.MonkeyPatch,
+) -> None:
+    # 400 records/s per stream with a 1 s burst: the later batches are throttled, then resent
+    faults = Faults(latency_s=0.03, throttle_records_per_s=400, record_failure_rate=0.05, seed=3)
+    telemetry = records.lines([records.telemetry(n) for n in range(600)])
+    observer = Outcomes()
+    with FirehoseEndpoint(STREAMS, faults) as endpoint:
+        sink = firehose_sink(aws_env, endpoint.url, concurrency=3, max_attempts=50, max_delay_s=0.1)
+        sink.observe_calls(observer)
+        for start in range(0, 600, 100):
+            sink.send("telemetry", telemetry[start : start + 100])
+        report = sink.close()
+
+    delivery = report.streams["telemetry"]
+    assert len(observer.seen) == 6  # one outcome per batch, whatever its retries
+    assert sum(o.records for o in observer.seen) == 600
+    assert sum(o.accepted for o in observer.seen) == delivery.accepted == 600
+    assert sum(o.retried for o in observer.seen) == delivery.retried > 0
+    assert sum(o.throttled for o in observer.seen) == (
+        endpoint.throttled_records + endpoint.failed_entries
+    )
+    assert endpoint.throttled_calls > 0
+    assert sum(o.attempts for o in observer.seen) == endpoint.calls
+    assert all(o.seconds >= 0.03 * o.attempts for o in observer.seen)
+    assert sum(o.bytes for o in observer.seen) == sum(map(len, telemetry))

@@ -8,13 +8,16 @@ the dead letters with their original bytes, so a replay sends them through the h
 from __future__ import annotations
 
 import binascii
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fleetctl.deadletters import iso_now_ms
 from fleetctl.errors import FleetctlError
+from fleetctl.pacing import event_time_s
 from fleetctl.pipeline.buffering import Buffer, BufferHints, Clock
 from fleetctl.pipeline.ledger import Failure, StreamLedger
+from fleetctl.sinks.base import LandingObserver
 from fleetctl.stores import Store
 from fleetctl.warehouse.base import RejectedRecord
 
@@ -33,6 +36,7 @@ class Destination:
         self._store = store
         self._ledger = ledger
         self._buffer: Buffer[Transformed] = Buffer(hints, clock)
+        self.observer: LandingObserver | None = None  # told each load's end-to-end lags
 
     @property
     def due(self) -> bool:
@@ -60,6 +64,12 @@ class Destination:
             )
             return
         self._ledger.add(landed=result.inserted, duplicates_skipped=result.skipped_duplicates)
+        if (observer := self.observer) is not None:
+            # every record of the load is queryable from now on, new to the store or not
+            landed_s = time.time()
+            event_s = (event_time_s(record["event_ts"]) for record, _ in pending)
+            lags = [landed_s - s for s in event_s if s is not None]
+            observer.records_landed(self._ledger.stream, lags)
 
     def reject(
         self, rows: Sequence[RejectedRecord], attempts: int, first_at: str, last_at: str

@@ -6,9 +6,31 @@ import importlib
 
 from fleetctl.config import Settings
 from fleetctl.errors import InputError
-from fleetctl.sinks.base import ReportsProgress, Sink, SinkReport, StreamDelivery
+from fleetctl.sinks.base import (
+    CallObserver,
+    CallOutcome,
+    LandingObserver,
+    ReportsCalls,
+    ReportsLag,
+    ReportsProgress,
+    Sink,
+    SinkReport,
+    StreamDelivery,
+)
 
-__all__ = ["SINKS", "ReportsProgress", "Sink", "SinkReport", "StreamDelivery", "open_sink"]
+__all__ = [
+    "SINKS",
+    "CallObserver",
+    "CallOutcome",
+    "LandingObserver",
+    "ReportsCalls",
+    "ReportsLag",
+    "ReportsProgress",
+    "Sink",
+    "SinkReport",
+    "StreamDelivery",
+    "open_sink",
+]
 
 # module names, imported on use so `--help` never pays for boto3 or the warehouse
 SINKS = {

@@ -24,8 +24,8 @@ from fleetctl.config import Settings
 from fleetctl.deadletters import DeadLetter, DeadLetterFile, iso_now_ms
 from fleetctl.errors import ConfigError, InputError
 from fleetctl.pacing import RateLimiter
-from fleetctl.retries import RetryPolicy, classify
-from fleetctl.sinks.base import STREAMS, SinkReport
+from fleetctl.retries import RetryPolicy, classify, is_throttling
+from fleetctl.sinks.base import STREAMS, CallObserver, CallOutcome, SinkReport
 
 OVERSIZE_CODE = "RecordTooLarge"  # ours: Firehose refuses records over 1,000 KiB outright
 
@@ -102,6 +102,11 @@ class FirehoseSink:
         self._report = SinkReport(sink=self.name)
         self._dead_letters = DeadLetterFile(options.dead_letter_dir, self.name)
         self._worker_errors: list[BaseException] = []
+        self._observer: CallObserver | None = None
+
+    def observe_calls(self, observer: CallObserver) -> None:
+        """Report each batch's delivery (latency incl. retries, throttles) to `observer`."""
+        self._observer = observer
 
     def send(self, stream: str, records: list[bytes]) -> None:
         sendable: list[bytes] = []
@@ -146,23 +151,41 @@ class FirehoseSink:
         """Send `batch`, resend what failed with backoff, dead-letter what is left at the bound."""
         delivery_stream = self.options.delivery_streams[stream]
         retry = self.options.retry
+        started = time.perf_counter()
         pending = batch
         first_at = iso_now_ms()
-        attempt = 0
+        attempt = accepted = retried = throttled = dead_lettered = 0
         while pending:
             attempt += 1
             if attempt > 1:
                 self._sleep(retry.delay_s(attempt - 1, self._rng))
+                retried += len(pending)
                 with self._lock:  # counted once the resend is really about to happen
                     self._report.stream(stream).retried += len(pending)
             last_at = iso_now_ms()
             failed, retryable = self._put(delivery_stream, pending)
+            accepted += len(pending) - len(failed)
+            throttled += sum(is_throttling(f.code) for f in failed)
             with self._lock:
                 self._report.stream(stream).accepted += len(pending) - len(failed)
             if failed and (not retryable or attempt >= retry.max_attempts):
                 self._dead_letter(stream, failed, attempt, first_at, last_at)
-                return
+                dead_lettered = len(failed)
+                break
             pending = [f.record for f in failed]
+        if self._observer is not None:
+            outcome = CallOutcome(
+                stream=stream,
+                records=len(batch),
+                bytes=sum(map(len, batch)),
+                accepted=accepted,
+                dead_lettered=dead_lettered,
+                retried=retried,
+                throttled=throttled,
+                attempts=attempt,
+                seconds=time.perf_counter() - started,
+            )
+            self._observer.call_finished(outcome)
 
     def _put(self, delivery_stream: str, records: list[bytes]) -> tuple[list[Failed], bool]:
         """One PutRecordBatch call: the records that failed, and whether resending them may help."""

@@ -1,7 +1,8 @@
 """A Firehose-protocol endpoint on 127.0.0.1 for tests and benchmarks.
 
-It answers `Firehose_20150804.PutRecordBatch` (JSON 1.1, as boto3 sends it) with seeded faults:
-whole-request 503 ServiceUnavailableException and per-record ServiceUnavailableException entries.
+It answers `Firehose_20150804.PutRecordBatch` (JSON 1.1, as boto3 sends it) after a fixed delay,
+with seeded faults: whole-request 503 ServiceUnavailableException and per-record
+ServiceUnavailableException entries, and throttling past a records/s limit per delivery stream.
 It enforces the service limits (500 records, 4 MiB, 1,000 KiB per record) by refusing the call with
 InvalidArgumentException and counting the violation, and it counts accepted records by content so
 a test can check that every record arrived exactly once.
@@ -31,20 +32,30 @@ class Faults:
     record_failure_rate: float = 0.0  # chance each record comes back ServiceUnavailableException
     request_failure_rate: float = 0.0  # chance a whole call gets HTTP 503
     latency_s: float = 0.0  # added to every call, like a network round trip
+    # records/s a delivery stream takes (0: no limit); a call over it gets the whole-call 503
+    # Firehose answers when a stream's throughput limit is exceeded
+    throttle_records_per_s: float = 0.0
     seed: int = 0
 
 
 class FirehoseEndpoint:
     """Start with `with FirehoseEndpoint({"fleet-telemetry"}) as endpoint:`; `endpoint.url`."""
 
-    def __init__(self, delivery_streams: set[str], faults: Faults | None = None) -> None:
+    def __init__(
+        self, delivery_streams: set[str], faults: Faults | None = None, keep_records: bool = True
+    ) -> None:
+        """`keep_records=False` only counts (`accepted_count`): long benchmarks, less memory."""
         self.delivery_streams = set(delivery_streams)
         self.faults = faults or Faults()
+        self.keep_records = keep_records
         self.accepted: dict[str, Counter[bytes]] = {s: Counter() for s in delivery_streams}
+        self.accepted_count = 0
         self.calls = 0
         self.failed_calls = 0  # whole-call 503s injected
         self.failed_call_records = 0  # records those calls carried
         self.failed_entries = 0  # per-record failures injected
+        self.throttled_calls = 0
+        self.throttled_records = 0
         self.limit_violations: list[str] = []
         self.max_records_per_call = 0
         self.max_bytes_per_call = 0
@@ -52,6 +63,9 @@ class FirehoseEndpoint:
         self._in_flight = 0
         self._lock = threading.Lock()
         self._rng = random.Random(self.faults.seed)
+        self._buckets = {
+            s: _TokenBucket(self.faults.throttle_records_per_s) for s in delivery_streams
+        }
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -86,6 +100,10 @@ class FirehoseEndpoint:
             if violation := _limit_violation(records):
                 self.limit_violations.append(violation)
                 return 400, _error("InvalidArgumentException", violation)
+            if self.faults.throttle_records_per_s and not self._buckets[name].take(len(records)):
+                self.throttled_calls += 1
+                self.throttled_records += len(records)
+                return 503, _error("ServiceUnavailableException", "Slow down.")
             if self._rng.random() < self.faults.request_failure_rate:
                 self.failed_calls += 1
                 self.failed_call_records += len(records)
@@ -98,7 +116,9 @@ class FirehoseEndpoint:
                         {"ErrorCode": "ServiceUnavailableException", "ErrorMessage": "Slow down."}
                     )
                 else:
-                    self.accepted[name][record] += 1
+                    self.accepted_count += 1
+                    if self.keep_records:
+                        self.accepted[name][record] += 1
                     entries.append({"RecordId": secrets.token_hex(16)})
         failed = sum("ErrorCode" in e for e in entries)
         return 200, {"FailedPutCount": failed, "Encrypted": False, "RequestResponses": entries}
@@ -111,6 +131,24 @@ class FirehoseEndpoint:
     def _leave_call(self) -> None:
         with self._lock:
             self._in_flight -= 1
+
+
+class _TokenBucket:
+    """`per_s` tokens a second, at most a second's worth saved up."""
+
+    def __init__(self, per_s: float) -> None:
+        self.per_s = per_s
+        self.tokens = per_s
+        self.refilled_at = time.monotonic()
+
+    def take(self, count: int) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.per_s, self.tokens + (now - self.refilled_at) * self.per_s)
+        self.refilled_at = now
+        if self.tokens < count:
+            return False
+        self.tokens -= count
+        return True
 
 
 def _limit_violation(records: list[bytes]) -> str | None:
