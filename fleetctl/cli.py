@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from fleetctl import console
 from fleetctl.commands import (
+    backfill,
     db,
     invoke,
     lambda_functions,
@@ -90,6 +91,7 @@ app.command("replay")(replay.replay)
 app.command("invoke")(invoke.invoke)
 app.command("package")(package.package)
 app.add_typer(lambda_functions.app, name="lambda")
+app.command("backfill")(backfill.backfill)
 app.command("sql")(sql.sql)
 app.add_typer(db.app, name="db")
 # extra arguments (after `--`) are Locust's, for `loadtest --distributed`
