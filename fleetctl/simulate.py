@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import orjson
 
 from fleetctl.config import Settings
 from fleetctl.errors import InputError
+from fleetctl.instants import parse_instant
 from fleetctl.manifest import RunManifest, StreamManifest, new_run_id, utc_now_iso
 from fleetctl.pacing import Event, pacer_for
 from fleetctl.runs import RunResult, deliver
@@ -21,13 +22,7 @@ TS_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 def parse_start(text: str) -> datetime:
     """An ISO-8601 instant, as UTC, truncated to the minute (telemetry is minute-aligned)."""
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"--start: not an ISO-8601 timestamp: {text!r}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).replace(second=0, microsecond=0)
+    return parse_instant(text, "--start").replace(second=0, microsecond=0)
 
 
 @dataclass(frozen=True)

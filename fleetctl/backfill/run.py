@@ -9,8 +9,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from fleetctl import aws
 from fleetctl.backfill.ledger import Ledger
 from fleetctl.backfill.selection import Router, Selection
@@ -150,32 +148,24 @@ def _events(
     source: Source, router: Router, outcome: SourceOutcome, manifest: RunManifest
 ) -> Iterator[Event]:
     for line in source.lines():
-        stream = router.route(line)
-        if stream is None:
+        routed = router.route(line)
+        if routed is None:
             continue
+        stream, record = routed
         outcome.records += 1
         stats = manifest.streams[stream]
         stats.generated += 1
         stats.bytes += len(line)
-        event_ts, event_id = _ts_and_id(line)
+        event_ts, event_id = (_text(record, "event_ts"), _text(record, "event_id"))
         if event_ts is not None:
             stats.first_event_ts = min(stats.first_event_ts or event_ts, event_ts)
             stats.last_event_ts = max(stats.last_event_ts or event_ts, event_ts)
         yield Event(stream, line, event_ts, event_id)
 
 
-def _ts_and_id(line: bytes) -> tuple[str | None, str | None]:
-    try:
-        record = orjson.loads(line)
-    except orjson.JSONDecodeError:
-        return None, None
-    if not isinstance(record, dict):
-        return None, None
-    event_ts, event_id = record.get("event_ts"), record.get("event_id")
-    return (
-        event_ts if isinstance(event_ts, str) else None,
-        event_id if isinstance(event_id, str) else None,
-    )
+def _text(record: dict | None, key: str) -> str | None:
+    value = record.get(key) if record is not None else None
+    return value if isinstance(value, str) else None
 
 
 def _target(settings: Settings) -> str:

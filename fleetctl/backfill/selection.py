@@ -10,24 +10,16 @@ with its reason instead of it vanishing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import orjson
 
 from fleetctl.errors import InputError
+from fleetctl.instants import CONTRACT_TS, parse_instant
 
-CONTRACT_TS = "%Y-%m-%dT%H:%M:%SZ"
 
-
-def parse_instant(text: str, option: str) -> str:
+def contract_instant(text: str, option: str) -> str:
     """An ISO-8601 instant as the contract writes event times, so they compare as text."""
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"{option}: not an ISO-8601 timestamp: {text!r}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime(CONTRACT_TS)
+    return parse_instant(text, option).strftime(CONTRACT_TS)
 
 
 @dataclass(frozen=True)
@@ -48,22 +40,23 @@ class Selection:
 
 
 class Router:
-    """Gives each line of one source its stream, or None when the selection leaves it out."""
+    """Gives each line of one source its stream and parsed record (None when it does not parse),
+    or None when the selection leaves the line out."""
 
     def __init__(self, selection: Selection) -> None:
         self.selection = selection
         self.previous = "telemetry"
 
-    def route(self, line: bytes) -> str | None:
+    def route(self, line: bytes) -> tuple[str, dict | None] | None:
         try:
             record = orjson.loads(line)
         except orjson.JSONDecodeError:
-            return self.previous
+            return self.previous, None
         if not isinstance(record, dict):
-            return self.previous
+            return self.previous, None
         stream = "telemetry" if "truck_id" in record else "clickstream"
         self.previous = stream
-        return stream if self._selected(stream, record) else None
+        return (stream, record) if self._selected(stream, record) else None
 
     def _selected(self, stream: str, record: dict) -> bool:
         chosen = self.selection

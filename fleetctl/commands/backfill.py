@@ -40,7 +40,7 @@ def backfill(
     """Load history (files or S3) through the handlers and rebuild the truck dimension's history."""
     from fleetctl import console
     from fleetctl.backfill.run import BackfillRequest, run_backfill
-    from fleetctl.backfill.selection import Selection, parse_instant
+    from fleetctl.backfill.selection import Selection, contract_instant
     from fleetctl.errors import CheckFailed
     from fleetctl.views import backfill as view
 
@@ -49,8 +49,8 @@ def backfill(
     request = BackfillRequest(
         sources=tuple(source or ()),
         selection=Selection(
-            start=parse_instant(start, "--from") if start else None,
-            end=parse_instant(end, "--to") if end else None,
+            start=contract_instant(start, "--from") if start else None,
+            end=contract_instant(end, "--to") if end else None,
             trucks=chosen,
         ),
         full=full,
