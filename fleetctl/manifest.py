@@ -11,6 +11,7 @@ from typing import Any
 import msgspec
 
 from fleetctl.errors import InputError
+from fleetctl.instants import CONTRACT_TS
 
 
 class StreamManifest(msgspec.Struct, kw_only=True):
@@ -46,7 +47,7 @@ class RunManifest(msgspec.Struct, kw_only=True):
 
 
 def utc_now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime(CONTRACT_TS)
 
 
 def new_run_id() -> str:

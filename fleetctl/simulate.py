@@ -11,13 +11,11 @@ import orjson
 
 from fleetctl.config import Settings
 from fleetctl.errors import InputError
-from fleetctl.instants import parse_instant
+from fleetctl.instants import CONTRACT_TS, parse_instant
 from fleetctl.manifest import RunManifest, StreamManifest, new_run_id, utc_now_iso
 from fleetctl.pacing import Event, pacer_for
 from fleetctl.runs import RunResult, deliver
 from fleetctl.sinks import Sink
-
-TS_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def parse_start(text: str) -> datetime:
@@ -61,7 +59,7 @@ class SimulationRequest:
             "minutes": self.minutes,
             "clicks_per_minute": self.clicks_per_minute,
             "seed": self.seed,
-            "start": self.start.strftime(TS_FORMAT),
+            "start": self.start.strftime(CONTRACT_TS),
             "speed": self.speed,
         }
 
@@ -99,7 +97,7 @@ def run_simulation(
 
     def events() -> Iterator[Event]:
         for minute in range(request.minutes):
-            bucket = (request.start + timedelta(minutes=minute)).strftime(TS_FORMAT)
+            bucket = (request.start + timedelta(minutes=minute)).strftime(CONTRACT_TS)
             due: list[Event] = []
             for stream, next_minute in generators.items():
                 records = next_minute()

@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 
 import orjson
 
-TS_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+from fleetctl.instants import CONTRACT_TS
+
 MINUTE_FORMAT = "%Y-%m-%dT%H:%M:00Z"
 SEED_STRIDE = 1_000  # part p of seed s simulates clicks with seed s * 1000 + p
 # A simulated minute is generated at once, between two sends: these bound that pause (~0.1 s).
@@ -83,5 +84,5 @@ def sources_for(
                 MAX_CLICKS_PER_MINUTE, max(MIN_CLICKS_PER_MINUTE, peak_per_s["clickstream"] * 60)
             ),
         )
-        sources["clickstream"] = RecordSource(clicks.next_minute, TS_FORMAT)
+        sources["clickstream"] = RecordSource(clicks.next_minute, CONTRACT_TS)
     return sources

@@ -19,9 +19,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fleetctl.errors import InputError
+from fleetctl.instants import CONTRACT_TS
 from fleetctl.warehouse.mapping import FLOAT, NUMBER, TIMESTAMP, VARCHAR, Column, StreamTable
 
-TS_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 # timestamps arrive as text and are parsed once the batch is an Arrow array
 ARROW_TYPES = {
     VARCHAR: pa.string(),
@@ -112,14 +112,14 @@ def _timestamps(
         if value is None:
             continue
         try:
-            datetime.strptime(value, TS_FORMAT)
+            datetime.strptime(value, CONTRACT_TS)
         except ValueError:
             index = pc.index(text, value).as_py()
             raise InputError(
                 f"{_where(spec, records, index)}: {column.field} {value!r} is not a UTC "
                 "timestamp YYYY-MM-DDTHH:MM:SSZ"
             ) from None
-    return pc.strptime(text, format=TS_FORMAT, unit="us")
+    return pc.strptime(text, format=CONTRACT_TS, unit="us")
 
 
 def _explain(spec: StreamTable, records: Sequence[Mapping[str, Any]]) -> str:
