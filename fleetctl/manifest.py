@@ -23,6 +23,13 @@ class StreamManifest(msgspec.Struct, kw_only=True):
     retried: int = 0
     dead_lettered: int = 0
     errors: dict[str, int] = msgspec.field(default_factory=dict)  # error code -> dead-lettered
+    # what became of the accepted records, for sinks that land them in a store (local)
+    transformed_ok: int = 0
+    dropped: int = 0
+    processing_failed: int = 0
+    landed: int = 0
+    duplicates_skipped: int = 0
+    ids_path: str | None = None  # the event ids sent, one a line in send order (gzip)
 
 
 class RunManifest(msgspec.Struct, kw_only=True):
@@ -32,6 +39,7 @@ class RunManifest(msgspec.Struct, kw_only=True):
     finished_at: str | None = None
     parameters: dict[str, Any] = msgspec.field(default_factory=dict)
     sink: str = ""
+    store: str | None = None
     outputs: list[str] = msgspec.field(default_factory=list)
     dead_letter_path: str | None = None
     streams: dict[str, StreamManifest] = msgspec.field(default_factory=dict)
@@ -48,6 +56,11 @@ def new_run_id() -> str:
 
 def runs_dir(home: Path) -> Path:
     return home / "runs"
+
+
+def run_dir(home: Path, run_id: str) -> Path:
+    """Files a run keeps beside its manifest (the event-id sidecars)."""
+    return runs_dir(home) / run_id
 
 
 def write_manifest(home: Path, manifest: RunManifest) -> Path:

@@ -107,6 +107,7 @@ class Event(NamedTuple):
     stream: str
     data: bytes
     event_ts: str | None
+    event_id: str | None = None  # for the run's event-id sidecar; None when the record has none
 
 
 def feed(

@@ -132,21 +132,29 @@ def _event(line: bytes, path: Path, line_number: int) -> Event:
             raise InputError(f"{where}: not a valid dead-letter envelope ({e})") from None
         if letter.stream not in STREAMS:
             raise InputError(f"{where}: unknown stream {letter.stream!r}")
-        return Event(letter.stream, letter.data, _event_ts_of(letter.data))
+        return Event(letter.stream, letter.data, *_time_and_id(letter.data))
     stream = "telemetry" if "truck_id" in document else "clickstream"
     data = line if line.endswith(b"\n") else line + b"\n"
-    event_ts = document.get("event_ts")
-    return Event(stream, data, event_ts if isinstance(event_ts, str) else None)
+    return Event(stream, data, *_time_and_id_of(document))
 
 
-def _event_ts_of(record: bytes) -> str | None:
-    """A dead letter's records are whatever was sent, so its event time may well be missing."""
+def _time_and_id(record: bytes) -> tuple[str | None, str | None]:
+    """A dead letter's records are whatever was sent, so event time and id may well be missing."""
     try:
         document = orjson.loads(record)
     except orjson.JSONDecodeError:
-        return None
-    event_ts = document.get("event_ts") if isinstance(document, dict) else None
-    return event_ts if isinstance(event_ts, str) else None
+        return None, None
+    return _time_and_id_of(document)
+
+
+def _time_and_id_of(document: object) -> tuple[str | None, str | None]:
+    if not isinstance(document, dict):
+        return None, None
+    event_ts, event_id = document.get("event_ts"), document.get("event_id")
+    return (
+        event_ts if isinstance(event_ts, str) else None,
+        event_id if isinstance(event_id, str) else None,
+    )
 
 
 def _with_time_key(events: Iterator[Event]) -> Iterator[tuple[float, Event]]:

@@ -1,15 +1,22 @@
-"""A run's delivery: feed events to a sink, wait for it, and account for it in the run manifest."""
+"""A run's delivery: feed events to a sink, wait for it, and account for it in the run manifest,
+with the event ids it sent kept per stream beside the manifest for reconciliation.
+"""
 
 from __future__ import annotations
 
+import gzip
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from fleetctl.manifest import RunManifest, StreamManifest, utc_now_iso, write_manifest
+from fleetctl.manifest import RunManifest, StreamManifest, run_dir, utc_now_iso, write_manifest
 from fleetctl.pacing import Event, Pacer, feed
 from fleetctl.sinks import Sink, SinkReport
+
+IDS_SUFFIX = ".ids.gz"
+IDS_WRITE_EVERY = 4096  # ids per gzip write: one call per id would cost more than the ids
+IDS_GZIP_LEVEL = 6
 
 
 @dataclass
@@ -22,6 +29,50 @@ class RunResult:
     @property
     def records(self) -> int:
         return sum(s.generated for s in self.manifest.streams.values())
+
+
+class EventIdFiles:
+    """`<directory>/<stream>.ids.gz`: the event id of every record handed to the sink, one a line
+    in send order, written as the run goes (flat memory). Records without an id are skipped."""
+
+    def __init__(self, directory: Path, streams: Iterable[str]) -> None:
+        self.directory = directory
+        self.paths: dict[str, Path] = {}
+        self._files: dict[str, gzip.GzipFile] = {}
+        self._pending: dict[str, list[str]] = {}
+        for stream in streams:
+            self._open(stream)
+
+    def tee(self, events: Iterable[Event]) -> Iterator[Event]:
+        for event in events:
+            if event.event_id is not None:
+                pending = self._pending.get(event.stream)
+                if pending is None:
+                    pending = self._open(event.stream)
+                pending.append(event.event_id)
+                if len(pending) >= IDS_WRITE_EVERY:
+                    self._write(event.stream)
+            yield event
+
+    def close(self) -> None:
+        for stream, file in self._files.items():
+            self._write(stream)
+            file.close()
+        self._files.clear()
+
+    def _open(self, stream: str) -> list[str]:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / f"{stream}{IDS_SUFFIX}"
+        # mtime=0 keeps the sidecars of same-seed runs byte-identical
+        self._files[stream] = gzip.GzipFile(path, "wb", IDS_GZIP_LEVEL, mtime=0)
+        self.paths[stream] = path
+        self._pending[stream] = pending = []
+        return pending
+
+    def _write(self, stream: str) -> None:
+        if pending := self._pending[stream]:
+            self._files[stream].write(("\n".join(pending) + "\n").encode())
+            pending.clear()
 
 
 def deliver(
@@ -37,22 +88,32 @@ def deliver(
     The manifest is written even when the run is interrupted: a partial run is accounted for too.
     """
     started = time.perf_counter()
+    ids = EventIdFiles(run_dir(home, manifest.run_id), manifest.streams)
     try:
-        feed(sink, events, pacer, on_sent)
+        feed(sink, ids.tee(events), pacer, on_sent)
     finally:
+        ids.close()
         report = sink.close()
-        _record_delivery(manifest, report)
+        _record_delivery(manifest, report, ids.paths)
         manifest.finished_at = utc_now_iso()
         path = write_manifest(home, manifest)
     return RunResult(manifest, path, report, time.perf_counter() - started)
 
 
-def _record_delivery(manifest: RunManifest, report: SinkReport) -> None:
+def _record_delivery(manifest: RunManifest, report: SinkReport, ids: dict[str, Path]) -> None:
     manifest.outputs = report.outputs
     manifest.dead_letter_path = report.dead_letter_path
+    manifest.store = report.store
+    for name, path in ids.items():
+        manifest.streams.setdefault(name, StreamManifest()).ids_path = str(path)
     for name, delivery in report.streams.items():
         stats = manifest.streams.setdefault(name, StreamManifest())
         stats.accepted = delivery.accepted
         stats.retried = delivery.retried
         stats.dead_lettered = delivery.dead_lettered
         stats.errors = dict(delivery.errors)
+        stats.transformed_ok = delivery.transformed_ok
+        stats.dropped = delivery.dropped
+        stats.processing_failed = delivery.processing_failed
+        stats.landed = delivery.landed
+        stats.duplicates_skipped = delivery.duplicates_skipped

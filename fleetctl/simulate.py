@@ -112,7 +112,7 @@ def run_simulation(
                     lines = [orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in records]
                     _count(manifest.streams[stream], bucket, records, lines)
                     due.extend(
-                        Event(stream, line, r["event_ts"])
+                        Event(stream, line, r["event_ts"], r["event_id"])
                         for r, line in zip(records, lines, strict=True)
                     )
             if pacer is not None:

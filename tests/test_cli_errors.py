@@ -51,7 +51,7 @@ def test_bad_options_give_one_line_and_exit_2(
 def test_unwritable_out_dir_names_the_path(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
-    result = fleetctl("simulate", "--out", str(blocker / "sub"), home=tmp_path)
+    result = fleetctl("simulate", "--sink", "file", "--out", str(blocker / "sub"), home=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"error: cannot write to {blocker / 'sub'}: Not a directory"

@@ -131,6 +131,8 @@ def test_speed_replays_the_original_pacing_faster(cli, tmp_path: Path) -> None:
         tmp_path / "c.jsonl", records.lines([records.click(n, second=6 * n) for n in range(11)])
     )
     started = time.perf_counter()
-    result = cli("replay", str(source), "--out", str(tmp_path / "o"), "--speed", "300")
+    result = cli(
+        "replay", str(source), "--sink", "file", "--out", str(tmp_path / "o"), "--speed", "300"
+    )
     assert result.exit_code == 0, result.stderr
     assert time.perf_counter() - started >= 0.2

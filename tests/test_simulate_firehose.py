@@ -74,7 +74,7 @@ def test_speed_paces_simulated_minutes_and_sends_in_event_order(cli, tmp_path: P
     # 3 simulated minutes at 600x: minutes 1 and 2 start 0.1 s and 0.2 s after minute 0
     started = time.perf_counter()
     args = ["--trucks", "2", "--minutes", "3", "--clicks-per-minute", "30", "--speed", "600"]
-    result = cli("simulate", *args, "--out", str(tmp_path / "paced"))
+    result = cli("simulate", *args, "--sink", "file", "--out", str(tmp_path / "paced"))
     assert result.exit_code == 0, result.stderr
     assert time.perf_counter() - started >= 0.2
     clicks = (tmp_path / "paced" / "clickstream.jsonl").read_bytes().splitlines()

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
+from fleetctl.errors import InputError
+
 PANEL = "Sink"
 
 Sink = Annotated[
@@ -34,6 +36,13 @@ ClickstreamStream = Annotated[
 TelemetryStream = Annotated[
     str | None, typer.Option(help="Firehose delivery stream of telemetry.", rich_help_panel=PANEL)
 ]
+Store = Annotated[
+    str | None,
+    typer.Option(
+        help="Local pipeline: where records land, snowflake (the warehouse) or dynamodb.",
+        rich_help_panel=PANEL,
+    ),
+]
 Realtime = Annotated[
     bool, typer.Option("--realtime", help="Send records when they happen (same as --speed 1).")
 ]
@@ -46,6 +55,16 @@ Speed = Annotated[
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON summary instead.")]
 
 
+# flags that only one sink reads: given with another sink they would silently do nothing
+SINK_ONLY_FLAGS = {
+    "sinks.file.out": ("--out", "file"),
+    "sinks.file.compress": ("--compress", "file"),
+    "sinks.firehose.concurrency": ("--concurrency", "firehose"),
+    "sinks.firehose.rate": ("--rate", "firehose"),
+    "store": ("--store", "local"),
+}
+
+
 def sink_overrides(
     sink: str | None,
     out: Path | None,
@@ -54,6 +73,7 @@ def sink_overrides(
     rate: float | None,
     clickstream_stream: str | None,
     telemetry_stream: str | None,
+    store: str | None,
 ) -> dict[str, Any]:
     """The sink flags as the settings keys they override."""
     return {
@@ -64,4 +84,14 @@ def sink_overrides(
         "sinks.firehose.rate": rate,
         "streams.clickstream": clickstream_stream,
         "streams.telemetry": telemetry_stream,
+        "store": store,
     }
+
+
+def check_sink_flags(overrides: dict[str, Any], sink: str) -> None:
+    """Refuse a flag of another sink than the one chosen, rather than ignore it."""
+    for key, (flag, owner) in SINK_ONLY_FLAGS.items():
+        if overrides.get(key) is not None and sink != owner:
+            raise InputError(
+                f"{flag} is an option of the {owner} sink, not of {sink} (add --sink {owner})"
+            )

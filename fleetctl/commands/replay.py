@@ -29,6 +29,7 @@ def replay(
     rate: options.Rate = None,
     clickstream_stream: options.ClickstreamStream = None,
     telemetry_stream: options.TelemetryStream = None,
+    store: options.Store = None,
     json: options.Json = False,
 ) -> None:
     """Resend recorded records in event order, optionally at their original pace."""
@@ -39,16 +40,18 @@ def replay(
     from fleetctl.sinks import open_sink
     from fleetctl.views import runs
 
+    sink_flags = options.sink_overrides(
+        sink, out, compress, concurrency, rate, clickstream_stream, telemetry_stream, store
+    )
     settings = settings_for(
         ctx,
         {
             "replay.speed": speed_option(realtime, speed),
-            **options.sink_overrides(
-                sink, out, compress, concurrency, rate, clickstream_stream, telemetry_stream
-            ),
+            **sink_flags,
         },
     )
     request = ReplayRequest.from_settings(paths, settings)
+    options.check_sink_flags(sink_flags, request.sink)
     total = count_records(request.paths)
     target = open_sink(request.sink, settings)
     with console.progress(runs.DeliveryColumn(target)) as bar:

@@ -31,6 +31,7 @@ def simulate(
     rate: options.Rate = None,
     clickstream_stream: options.ClickstreamStream = None,
     telemetry_stream: options.TelemetryStream = None,
+    store: options.Store = None,
     json: options.Json = False,
 ) -> None:
     """Generate realistic clickstream and per-minute telemetry."""
@@ -41,6 +42,9 @@ def simulate(
     from fleetctl.sinks import open_sink
     from fleetctl.views import runs
 
+    sink_flags = options.sink_overrides(
+        sink, out, compress, concurrency, rate, clickstream_stream, telemetry_stream, store
+    )
     settings = settings_for(
         ctx,
         {
@@ -50,12 +54,11 @@ def simulate(
             "simulate.seed": seed,
             "simulate.start": start,
             "simulate.speed": speed_option(realtime, speed),
-            **options.sink_overrides(
-                sink, out, compress, concurrency, rate, clickstream_stream, telemetry_stream
-            ),
+            **sink_flags,
         },
     )
     request = SimulationRequest.from_settings(settings)
+    options.check_sink_flags(sink_flags, request.sink)
     target = open_sink(request.sink, settings)
     with console.progress(runs.DeliveryColumn(target)) as bar:
         task = bar.add_task(f"simulate → {request.sink}", total=request.minutes)

@@ -36,6 +36,7 @@ __all__ = [
 SINKS = {
     "file": "fleetctl.sinks.file",
     "firehose": "fleetctl.sinks.firehose",
+    "local": "fleetctl.sinks.local",
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from fleetctl.config import Settings
 from fleetctl.errors import ConfigError
@@ -30,6 +30,13 @@ class Store(Protocol):
     def load_rejected(self, rows: Iterable[RejectedRecord]) -> LoadResult: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class FinishesRun(Protocol):
+    """A store with work to do once a run's last batch has landed (derived tables to refresh)."""
+
+    def finish(self) -> None: ...
 
 
 def open_store(settings: Settings) -> Store:

@@ -13,9 +13,13 @@ from fleetctl.runs import RunResult
 from fleetctl.sinks import ReportsProgress, Sink
 from fleetctl.views import human_bytes
 
+# what a sink that lands records in a store says about each stream, beyond what it accepted
+PIPELINE_COUNTS = ("transformed_ok", "dropped", "processing_failed", "landed", "duplicates_skipped")
+
 
 class DeliveryColumn(ProgressColumn):
-    """Accepted records/s, resends and dead letters so far, read from the sink at each refresh."""
+    """Accepted records/s (rows landed, for a sink with a store), resends and dead letters so
+    far, read from the sink at each refresh."""
 
     def __init__(self, sink: Sink) -> None:
         super().__init__()
@@ -24,16 +28,24 @@ class DeliveryColumn(ProgressColumn):
     def render(self, task: Task) -> Text:
         if self._sink is None:
             return Text("")
-        streams = self._sink.progress().streams.values()
+        report = self._sink.progress()
+        streams = report.streams.values()
+        dead = sum(s.dead_lettered for s in streams)
+        dead_text = (f"{dead:,} dead-lettered", "red" if dead else "")
+        if report.store is not None:
+            landed = sum(s.landed for s in streams)
+            rejected = sum(s.processing_failed for s in streams)
+            rate = landed / task.elapsed if task.elapsed else 0.0
+            return Text.assemble(
+                (f"{landed:,} landed", "cyan"),
+                f" ({rate:,.0f} rows/s) · {rejected:,} rejected · ",
+                dead_text,
+            )
         accepted = sum(s.accepted for s in streams)
         retried = sum(s.retried for s in streams)
-        dead = sum(s.dead_lettered for s in streams)
         rate = accepted / task.elapsed if task.elapsed else 0.0
-        return Text.assemble(
-            (f"{rate:,.0f} rec/s", "cyan"),
-            f" · {retried:,} retried · ",
-            (f"{dead:,} dead-lettered", "red" if dead else ""),
-        )
+        rate_text = (f"{rate:,.0f} rec/s", "cyan")
+        return Text.assemble(rate_text, f" · {retried:,} retried · ", dead_text)
 
 
 def document(result: RunResult) -> dict[str, Any]:
@@ -43,6 +55,7 @@ def document(result: RunResult) -> dict[str, Any]:
         "run_id": manifest.run_id,
         "command": manifest.command,
         "sink": manifest.sink,
+        "store": manifest.store,
         "parameters": manifest.parameters,
         "seconds": seconds,
         "records": result.records,
@@ -57,6 +70,8 @@ def document(result: RunResult) -> dict[str, Any]:
                 "retried": s.retried,
                 "dead_lettered": s.dead_lettered,
                 "errors": s.errors,
+                **({k: getattr(s, k) for k in PIPELINE_COUNTS} if manifest.store else {}),
+                "ids_path": s.ids_path,
             }
             for name, s in manifest.streams.items()
         },
@@ -64,6 +79,18 @@ def document(result: RunResult) -> dict[str, Any]:
         "dead_letter_path": manifest.dead_letter_path,
         "manifest": str(result.manifest_path),
     }
+
+
+def _landing_table(doc: dict[str, Any]) -> Table:
+    """What became of the accepted records, for a sink that lands them in a store."""
+    table = Table(title=f"transformed and landed in {doc['store']}", title_justify="left")
+    headings = ("ok", "dropped", "rejected", "landed", "duplicates")
+    table.add_column("stream")
+    for heading in headings:
+        table.add_column(heading, justify="right")
+    for name, s in doc["streams"].items():
+        table.add_row(name, *(f"{s[key]:,}" for key in PIPELINE_COUNTS))
+    return table
 
 
 def summary(result: RunResult) -> None:
@@ -80,8 +107,11 @@ def summary(result: RunResult) -> None:
             f"{s['retried']:,}",
             f"[red]{s['dead_lettered']:,}[/]" if s["dead_lettered"] else "0",
         )
+    tables = [table]
+    if doc["store"]:
+        tables.append(_landing_table(doc))
     out = console.out()
-    out.print(table)
+    out.print(*tables)
     rate = f"{doc['records_per_s']:,.0f} records/s" if doc["records_per_s"] else "-"
     out.print(f"{doc['records']:,} records in {doc['seconds']:.2f} s ({rate})")
     firsts = [s["first_event_ts"] for s in doc["streams"].values() if s["first_event_ts"]]
@@ -91,6 +121,11 @@ def summary(result: RunResult) -> None:
     for name, s in doc["streams"].items():
         for code, count in sorted(s["errors"].items(), key=lambda item: -item[1]):
             out.print(f"  [red]{count:,}[/] {name} records dead-lettered after {code}")
+        if rejected := s.get("processing_failed"):
+            out.print(
+                f"  [yellow]{rejected:,}[/] {name} records rejected by the handler "
+                "(ProcessingFailed): kept in the store's rejected records and the dead letters"
+            )
     # soft_wrap: a path cut in two cannot be copied
     for path in doc["outputs"]:
         out.print(f"  [dim]wrote[/] {path}", soft_wrap=True)

@@ -1,0 +1,70 @@
+"""The warehouse as the pipeline's store: transformed records into RAW (and the enrichment
+tables), refused ones into RAW.REJECTED, and the SCD2 truck dimension refreshed once a run's last
+batch has landed.
+
+The embedded warehouse is migrated on open, so the local pipeline needs no setup; a real Snowflake
+account is migrated only by `fleetctl db migrate`, on purpose, and refused until it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from fleetctl.config import Settings
+from fleetctl.errors import WarehouseError
+from fleetctl.warehouse import LoadResult, RejectedRecord, Warehouse, open_warehouse
+
+EMBEDDED = "embedded"
+
+
+class WarehouseStore:
+    name = "snowflake"
+
+    def __init__(self, warehouse: Warehouse, tracked: Sequence[str]) -> None:
+        self.warehouse = warehouse
+        self.tracked = list(tracked)
+
+    def load(self, stream: str, records: Iterable[Mapping[str, Any]]) -> LoadResult:
+        return self.warehouse.load(stream, records)
+
+    def load_rejected(self, rows: Iterable[RejectedRecord]) -> LoadResult:
+        return self.warehouse.load_rejected(rows)
+
+    def finish(self) -> None:
+        """Take the telemetry loads the truck dimension has not seen yet into CORE.DIM_TRUCK."""
+        from fleetctl.scd2.engine import build
+
+        build(self.warehouse, self.tracked)
+
+    def close(self) -> None:
+        self.warehouse.close()
+
+
+def open_store(settings: Settings) -> WarehouseStore:
+    from fleetctl.scd2.statements import tracked_columns
+
+    tracked = list(settings.get("scd2.tracked"))
+    tracked_columns(tracked)  # a configuration mistake stops the run before anything is sent
+    warehouse = open_warehouse(settings)
+    try:
+        if warehouse.target == EMBEDDED:
+            warehouse.migrate()
+        else:
+            _require_migrated(warehouse)
+    except BaseException:
+        warehouse.close()
+        raise
+    return WarehouseStore(warehouse, tracked)
+
+
+def _require_migrated(warehouse: Warehouse) -> None:
+    from fleetctl.warehouse import migrations
+
+    _, pending = migrations.state(warehouse)
+    if pending:
+        raise WarehouseError(
+            f"the {warehouse.target} warehouse at {warehouse.location} lacks "
+            f"{len(pending)} migration(s), first {pending[0].label} "
+            "(run `fleetctl db migrate` first?)"
+        )
