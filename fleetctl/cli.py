@@ -17,6 +17,7 @@ from fleetctl.commands import (
     loadtest,
     package,
     replay,
+    report,
     simulate,
     sql,
 )
@@ -92,6 +93,7 @@ app.command("package")(package.package)
 app.add_typer(lambda_functions.app, name="lambda")
 app.command("sql")(sql.sql)
 app.add_typer(db.app, name="db")
+app.add_typer(report.app, name="report")
 # extra arguments (after `--`) are Locust's, for `loadtest --distributed`
 app.command("loadtest", context_settings={"allow_extra_args": True})(loadtest.loadtest)
 
