@@ -267,11 +267,13 @@ def _problems(s: StreamReconciliation, checks_manifest: bool) -> list[str]:
         problems.append(f"{p.generated - p.accepted:,} not accepted by Firehose")
     if p.reported_by_sink:
         answered = p.transformed_ok + p.dropped + p.processing_failed
-        if answered != p.accepted:
+        if answered < p.accepted:
             problems.append(f"{p.accepted - answered:,} accepted but not transformed")
+        elif answered > p.accepted:
+            problems.append(f"{answered - p.accepted:,} more transformation answers than accepted")
         if p.processing_failed:
             problems.append(f"{p.processing_failed:,} failed transformation")
-        if p.landed + p.duplicates_skipped != p.transformed_ok:
+        if p.landed + p.duplicates_skipped < p.transformed_ok:
             unloaded = p.transformed_ok - p.landed - p.duplicates_skipped
             problems.append(f"{unloaded:,} transformed but not loaded")
     return problems
