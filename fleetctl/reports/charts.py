@@ -13,11 +13,12 @@ TERMINAL_HEIGHT = 12  # rows of a terminal chart, frame and tick labels included
 SVG_WIDTH, SVG_HEIGHT = 900, 320
 # at most this many x tick labels, so labels never run into each other
 MAX_TICKS = 8
+POINT_MARKERS = ("•", "+", "x")
 
 
 @dataclass(frozen=True)
 class Chart:
-    """`kind` bar: one bar per label (grouped when several series); line: a series over labels."""
+    """`kind` bar: one series, a bar per label; line: one or more series over the labels."""
 
     title: str
     kind: Literal["bar", "line"]
@@ -34,27 +35,34 @@ def terminal(chart: Chart, width: int) -> str:
     """The chart as text with ANSI colours, `width` cells wide."""
     import plotext
 
+    # the caller's console decides the width, not the size of whatever terminal we run in
+    plotext.terminal.limit(width=False, height=False)
     figure = plotext.figure
     figure.clear()
     figure.plot_size(width, TERMINAL_HEIGHT)
     figure.theme("simple")  # no background: readable on dark and light terminals
-    figure.title(chart.title + (f" ({chart.y_title})" if chart.y_title else ""))
+    title = chart.title + (f" ({chart.y_title})" if chart.y_title else "")
     positions = list(range(1, len(chart.labels) + 1))
     if chart.kind == "bar":
-        heights = list(chart.series.values())
-        bars = figure.bar(chart.labels, heights if len(heights) > 1 else heights[0])
-        figure.draw(bars)
+        (heights,) = chart.series.values()  # one series a bar chart
+        figure.draw(figure.bar(chart.labels, heights))
     else:
-        for name, values in chart.series.items():
-            line = figure.signal(positions, values)
-            line.lines()
-            if len(chart.series) > 1:
-                line.label(name)
+        # a legend box would hide data: the first series is a line, the others points named
+        # in the title by their marker
+        names = []
+        for n, (name, values) in enumerate(chart.series.items()):
+            marker = None if n == 0 else POINT_MARKERS[(n - 1) % len(POINT_MARKERS)]
+            line = figure.signal(positions, values, marker=marker)
+            if marker is None:
+                line.lines()
             figure.draw(line)
+            names.append(f"{name} ({marker or 'line'})")
+        if len(names) > 1:
+            title += ": " + ", ".join(names)
+        figure.legend(active=False)
         ticks = _tick_positions(len(chart.labels))
         figure.ruler(axis="x").ticks(ticks, [chart.labels[i - 1] for i in ticks])
-    if chart.kind == "bar" and len(chart.series) > 1:
-        figure.legend()
+    figure.title(title)
     return figure.build().string()
 
 
@@ -84,6 +92,7 @@ def svg(chart: Chart) -> str:
         truncate_label=-1,
         y_title=chart.y_title or None,
         margin=12,
+        stroke_style={"width": 2.5},
     )
     plot.title = chart.title
     plot.x_labels = chart.labels

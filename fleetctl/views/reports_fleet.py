@@ -31,14 +31,14 @@ def page(report: FleetReport) -> Page:
     fleet.add(_trucks(report))
     fleet.add(
         Chart(
-            title="Fuel efficiency of moving readings",
+            title="Fuel efficiency of moving readings, L/100 km",
             kind="bar",
             labels=[
                 f"{b.low:g}-{b.high:g}" if b.high is not None else f">={b.low:g}"
                 for b in report.efficiency_distribution
             ],
             series={"readings": [b.readings for b in report.efficiency_distribution]},
-            y_title="readings per L/100 km bin",
+            y_title="readings",
         )
     )
     fleet.add(_risks(report))

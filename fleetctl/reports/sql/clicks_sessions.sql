@@ -1,6 +1,7 @@
 -- Sessions over the window, each click event counted once, and how deep each went in the
 -- funnel: 1 browse (home, search, category), 2 product, 3 cart, 4 checkout. A session reaches a
--- step when it clicked on that step's pages or a later step's.
+-- step when it clicked on that step's pages or a later step's. (COALESCE: DuckDB's COUNT_IF of
+-- no rows is NULL, Snowflake's 0.)
 WITH clicks AS (
     SELECT SESSION_ID, EVENT_TS, ITEM_ID, CLICK_COUNT, PAGE
     FROM RAW.CLICKSTREAM
@@ -32,9 +33,9 @@ SELECT
     AVG(ITEMS) AS ITEMS_PER_SESSION,
     AVG(DURATION_S) AS MEAN_DURATION_S,
     MEDIAN(DURATION_S) AS MEDIAN_DURATION_S,
-    COUNT_IF(EVENTS = 1) AS SINGLE_CLICK_SESSIONS,
-    COUNT_IF(DEEPEST_STEP >= 1) AS STEP_1,
-    COUNT_IF(DEEPEST_STEP >= 2) AS STEP_2,
-    COUNT_IF(DEEPEST_STEP >= 3) AS STEP_3,
-    COUNT_IF(DEEPEST_STEP >= 4) AS STEP_4
+    COALESCE(COUNT_IF(EVENTS = 1), 0) AS SINGLE_CLICK_SESSIONS,
+    COALESCE(COUNT_IF(DEEPEST_STEP >= 1), 0) AS STEP_1,
+    COALESCE(COUNT_IF(DEEPEST_STEP >= 2), 0) AS STEP_2,
+    COALESCE(COUNT_IF(DEEPEST_STEP >= 3), 0) AS STEP_3,
+    COALESCE(COUNT_IF(DEEPEST_STEP >= 4), 0) AS STEP_4
 FROM sessions
