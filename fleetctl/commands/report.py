@@ -99,8 +99,7 @@ def scd2(
     json: Json = False,
     html: Html = None,
 ) -> None:
-    """Integrity checks of CORE.DIM_TRUCK, versions per truck, recent changes. Exit 1 when a
-    check fails."""
+    """Integrity checks of CORE.DIM_TRUCK, versions, recent changes; exit 1 when one fails."""
     from fleetctl.errors import CheckFailed
     from fleetctl.reports.scd2 import Scd2Request, scd2_report
     from fleetctl.views import reports_scd2 as view
