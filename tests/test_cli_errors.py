@@ -32,6 +32,8 @@ def fleetctl(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
         (["simulate", "--sink", "firehose", "--rate", "-5"], "--rate must be >= 0, got -5.0"),
         (["simulate", "--realtime", "--speed", "2"], "--realtime means --speed 1"),
         (["simulate", "--speed", "-1"], "--speed must be >= 0"),
+        (["simulate", "--store", "nosuch"], "store: unknown store 'nosuch'"),
+        (["simulate", "--sink", "file", "--out", "o", "--store", "snowflake"], "--store is an"),
         (["replay"], "Missing argument 'PATH'"),
     ],
 )

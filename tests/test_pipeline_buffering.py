@@ -5,6 +5,8 @@ the rest, and every event the real handlers answer passes the contract check."""
 from __future__ import annotations
 
 import base64
+import time
+from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
 
@@ -15,8 +17,10 @@ from fleetctl.errors import ConfigError
 from fleetctl.lambdas.contract_check import check_response
 from fleetctl.lambdas.events import PAYLOAD_LIMIT_BYTES
 from fleetctl.pipeline.buffering import Buffer, BufferHints
+from fleetctl.sinks import ReportsLag
 from fleetctl.sinks.local import open_sink
 from fleetctl.warehouse import open_warehouse
+from tests.handler_records import as_json, telemetry_record
 from tests.pipeline_support import HandClock, batch_of, click_lines, pipeline, telemetry_lines
 
 HINT_BYTES = 200_000  # sinks.local.<stream>.buffer_mb = 0.2, Firehose's smallest
@@ -145,3 +149,29 @@ def test_bad_pipeline_settings_are_refused_before_anything_opens(
     with pytest.raises(ConfigError, match=message):
         open_sink(load_settings().with_overrides({key: value}), HandClock())
     assert not (home / "warehouse").exists()
+
+
+def test_each_load_reports_the_end_to_end_lag_of_its_records(home: Path) -> None:
+    class Lags:
+        def __init__(self) -> None:
+            self.heard: list[tuple[str, list[float]]] = []
+
+        def records_landed(self, stream: str, lags_s: Sequence[float]) -> None:
+            self.heard.append((stream, list(lags_s)))
+
+    two_minutes_ago = time.strftime("%Y-%m-%dT%H:%M:00Z", time.gmtime(time.time() - 120))
+    lines = [
+        as_json(telemetry_record(n, truck_id=f"TRK-{n}", event_ts=two_minutes_ago))
+        for n in range(5)
+    ]
+    sink, _ = pipeline({})
+    assert isinstance(sink, ReportsLag)
+    lags = Lags()
+    sink.observe_landing(lags)
+    sink.send("telemetry", lines)
+    sink.close()
+
+    [(stream, heard)] = lags.heard
+    assert stream == "telemetry"
+    assert len(heard) == 5
+    assert all(120 <= lag < 240 for lag in heard)  # from the start of that minute to now

@@ -13,7 +13,10 @@ PANEL = "Sink"
 
 Sink = Annotated[
     str | None,
-    typer.Option(help="Where records go: file, firehose or local.", rich_help_panel=PANEL),
+    typer.Option(
+        help="Where records go: local (the pipeline into the store), file or firehose.",
+        rich_help_panel=PANEL,
+    ),
 ]
 Out = Annotated[
     Path | None, typer.Option(help="Output directory of the file sink.", rich_help_panel=PANEL)

@@ -5,11 +5,11 @@ endpoint set by AWS_ENDPOINT_URL_LAMBDA).
 
 from __future__ import annotations
 
-import os
 from typing import Any, Protocol
 
 import orjson
 
+from fleetctl import aws
 from fleetctl.errors import ConfigError, InvocationError
 from fleetctl.lambdas.runtime import FunctionTable
 
@@ -56,19 +56,10 @@ class RemoteInvoker:
     @property
     def client(self) -> Any:
         if self._client is None:
-            import boto3
             from botocore.config import Config
-            from botocore.exceptions import NoRegionError
 
             config = Config(read_timeout=READ_TIMEOUT_S, retries={"mode": "standard"})
-            # boto3 reads AWS_DEFAULT_REGION only; AWS_REGION is what the other SDKs read.
-            session = boto3.session.Session(region_name=os.environ.get("AWS_REGION") or None)
-            try:
-                self._client = session.client("lambda", config=config)
-            except NoRegionError:
-                raise ConfigError(
-                    "no AWS region: set AWS_REGION, or a region in your AWS profile"
-                ) from None
+            self._client = aws.client("lambda", config)
         return self._client
 
     @property

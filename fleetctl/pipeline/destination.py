@@ -8,17 +8,21 @@ the dead letters with their original bytes, so a replay sends them through the h
 from __future__ import annotations
 
 import binascii
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fleetctl.deadletters import iso_now_ms
 from fleetctl.errors import FleetctlError
+from fleetctl.pacing import event_time_s
 from fleetctl.pipeline.buffering import Buffer, BufferHints, Clock
 from fleetctl.pipeline.ledger import Failure, StreamLedger
+from fleetctl.sinks.base import LandingObserver
 from fleetctl.stores import Store
 from fleetctl.warehouse.base import RejectedRecord
 
-LOAD_FAILED = "Store.LoadFailed"
+LOAD_FAILED = "Store.LoadFailed"  # Ok records the store did not take
+REJECTED_LOAD_FAILED = "Store.LoadRejectedFailed"  # ProcessingFailed ones it did not keep
 PROCESSING_FAILED = "ProcessingFailed"
 
 # a transformed record, and the base64 of the bytes the producer sent (what a replay resends)
@@ -32,6 +36,7 @@ class Destination:
         self._store = store
         self._ledger = ledger
         self._buffer: Buffer[Transformed] = Buffer(hints, clock)
+        self.observer: LandingObserver | None = None  # told each load's end-to-end lags
 
     @property
     def due(self) -> bool:
@@ -59,6 +64,12 @@ class Destination:
             )
             return
         self._ledger.add(landed=result.inserted, duplicates_skipped=result.skipped_duplicates)
+        if (observer := self.observer) is not None:
+            # every record of the load is queryable from now on, new to the store or not
+            landed_s = time.time()
+            event_s = (event_time_s(record["event_ts"]) for record, _ in pending)
+            lags = [landed_s - s for s in event_s if s is not None]
+            observer.records_landed(self._ledger.stream, lags)
 
     def reject(
         self, rows: Sequence[RejectedRecord], attempts: int, first_at: str, last_at: str
@@ -67,7 +78,7 @@ class Destination:
         try:
             self._store.load_rejected(rows)
         except FleetctlError as e:
-            code, undelivered, messages = LOAD_FAILED, True, [str(e)] * len(rows)
+            code, undelivered, messages = REJECTED_LOAD_FAILED, True, [str(e)] * len(rows)
         else:
             code, undelivered, messages = PROCESSING_FAILED, False, [r.reason for r in rows]
         failures = [

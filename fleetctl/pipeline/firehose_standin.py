@@ -7,6 +7,7 @@ the answer is checked against the contract, and every record goes where Firehose
 | Ok | the destination buffer, then the store |
 | Dropped | counted only (a repeat within the event) |
 | ProcessingFailed | the store's rejected records and the dead letters (`ProcessingFailed`) |
+| Ok, ProcessingFailed, when the store refuses them | the dead letters (`Store.Load*Failed`) |
 | the function raised, after `lambda_retries` retries | the dead letters (`Lambda.FunctionError`) |
 | an answer that breaks the contract | the dead letters (`Lambda.InvalidResponse`) |
 | a record over 1,000 KiB, refused at the put | the dead letters (`RecordTooLarge`), not accepted |

@@ -9,7 +9,6 @@ they report no attempt count for connection errors and their retry quota can sto
 from __future__ import annotations
 
 import copy
-import os
 import random
 import threading
 import time
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from fleetctl import aws
 from fleetctl.batching import FIREHOSE_LIMITS, BatchLimits, batches
 from fleetctl.config import Settings
 from fleetctl.deadletters import DeadLetter, DeadLetterFile, iso_now_ms
@@ -245,9 +245,7 @@ class FirehoseSink:
 
 def open_sink(settings: Settings) -> FirehoseSink:
     """A sink on the standard AWS configuration chain: profiles, AWS_REGION, AWS_ENDPOINT_URL..."""
-    import boto3
     from botocore.config import Config
-    from botocore.exceptions import BotoCoreError, NoRegionError
 
     options = FirehoseOptions.from_settings(settings)
     section = settings.section("sinks.firehose")
@@ -258,19 +256,4 @@ def open_sink(settings: Settings) -> FirehoseSink:
         connect_timeout=float(section["connect_timeout_s"]),
         read_timeout=float(section["read_timeout_s"]),
     )
-    try:
-        # botocore reads only AWS_DEFAULT_REGION; AWS_REGION is what the other AWS SDKs honour
-        session = boto3.session.Session(region_name=os.environ.get("AWS_REGION") or None)
-        if session.get_credentials() is None:
-            raise ConfigError(
-                "no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and "
-                "AWS_SECRET_ACCESS_KEY (any values will do for a local endpoint)"
-            )
-        client = session.client("firehose", config=config)
-    except NoRegionError:
-        raise ConfigError(
-            "no AWS region: set AWS_REGION, or a region in your AWS profile"
-        ) from None
-    except BotoCoreError as e:
-        raise ConfigError(f"AWS configuration: {e}") from None
-    return FirehoseSink(client, options)
+    return FirehoseSink(aws.client("firehose", config, require_credentials=True), options)

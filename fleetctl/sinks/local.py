@@ -21,7 +21,7 @@ from fleetctl.pipeline.buffering import BufferHints, Clock
 from fleetctl.pipeline.destination import Destination
 from fleetctl.pipeline.firehose_standin import FirehoseStandIn, StandInOptions
 from fleetctl.pipeline.ledger import StreamLedger
-from fleetctl.sinks.base import STREAMS, SinkReport
+from fleetctl.sinks.base import STREAMS, LandingObserver, SinkReport
 from fleetctl.stores import FinishesRun, Store, open_store
 
 # Firehose's Snowflake destination accepts 1..128 MB (SnowflakeBufferingHints)
@@ -45,6 +45,7 @@ class LocalSink:
         self._lock = threading.Lock()
         self._report = SinkReport(sink=self.name, store=store.name)
         self._standins: dict[str, FirehoseStandIn] = {}
+        self._destinations: list[Destination] = []
         for stream, stream_options in options.items():
             ledger = StreamLedger(
                 stream,
@@ -54,6 +55,7 @@ class LocalSink:
                 dead_letters,
             )
             destination = Destination(store, destination_hints, ledger, clock)
+            self._destinations.append(destination)
             self._standins[stream] = FirehoseStandIn(
                 stream_options, invoker, destination, ledger, clock
             )
@@ -68,6 +70,11 @@ class LocalSink:
         standin.put(records)
         for each in self._standins.values():
             each.poll()
+
+    def observe_landing(self, observer: LandingObserver) -> None:
+        """`ReportsLag`: after each load, the observer hears its records' end-to-end lags."""
+        for destination in self._destinations:
+            destination.observer = observer
 
     def progress(self) -> SinkReport:
         with self._lock:
