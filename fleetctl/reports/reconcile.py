@@ -13,12 +13,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import msgspec
-
 from fleetctl.errors import InputError
 from fleetctl.manifest import RunManifest, StreamManifest, read_manifest
 from fleetctl.reports import run_ids
-from fleetctl.reports.reconcile_buckets import Bucket, bucket_rows
+from fleetctl.reports.reconcile_results import (
+    Bucket,
+    Duplicate,
+    Duplicates,
+    Ids,
+    LateArrival,
+    LateArrivals,
+    Pipeline,
+    Reconciliation,
+    StreamReconciliation,
+    bucket_rows,
+)
 from fleetctl.reports.sql import read
 from fleetctl.reports.window import SQL_TS_FORMAT, Window, iso, parse_iso
 from fleetctl.warehouse import Warehouse
@@ -34,78 +43,6 @@ class ReconcileRequest:
     allowed_lateness_s: int = 300
     samples: int = 10
     fail_on_unexpected: bool = False
-
-
-class Pipeline(msgspec.Struct, kw_only=True):
-    """The run manifest's figures for the whole run (not narrowed by a window)."""
-
-    generated: int
-    accepted: int
-    dead_lettered: int
-    transformed_ok: int
-    dropped: int
-    processing_failed: int
-    landed: int
-    duplicates_skipped: int
-    reported_by_sink: bool  # False: the sink passes records on and cannot see them transformed
-
-
-class Ids(msgspec.Struct, kw_only=True):
-    count: int
-    sample: list[str]
-
-
-class Duplicate(msgspec.Struct, kw_only=True):
-    event_id: str
-    event_ts: str
-    copies: int
-
-
-class Duplicates(msgspec.Struct, kw_only=True):
-    count: int  # events with more than one row
-    extra_rows: int
-    sample: list[Duplicate]
-
-
-class LateArrival(msgspec.Struct, kw_only=True):
-    event_id: str
-    event_ts: str
-    loaded_at: str
-    watermark: str
-
-
-class LateArrivals(msgspec.Struct, kw_only=True):
-    count: int
-    sample: list[LateArrival]
-
-
-class StreamReconciliation(msgspec.Struct, kw_only=True):
-    stream: str
-    pipeline: Pipeline
-    ids_sent: int  # distinct event ids in the sidecar
-    generated: int  # in the window
-    landed: int  # distinct event ids of the run in RAW, in the window
-    missing: Ids
-    duplicated: Duplicates
-    late: LateArrivals
-    unexpected: Ids
-    buckets: list[Bucket]
-    problems: list[str]
-    reconciled: bool
-
-
-class Reconciliation(msgspec.Struct, kw_only=True):
-    report: str
-    run_id: str
-    command: str
-    sink: str
-    store: str | None
-    window: dict[str, str | None]
-    bucket: str
-    allowed_lateness_s: int
-    reconciled: bool
-    verdict: str
-    streams: list[StreamReconciliation]
 
 
 @dataclass
@@ -126,11 +63,10 @@ def reconcile(warehouse: Warehouse, home: Path, request: ReconcileRequest) -> Re
             f"run {manifest.run_id} has no per-minute counts matching its event ids, so its "
             "records cannot be placed in a --from/--to window: reconcile the whole run"
         )
-    outcome = ReconcileOutcome(result=None)  # type: ignore[arg-type]
-    results = []
+    results, minutes_of = [], {}
     with run_ids.staged_ids(warehouse, ids, minutes) as load_id:
         for stream in streams:
-            stream_result, per_minute = _stream(
+            stream_result, minutes_of[stream] = _stream(
                 warehouse,
                 manifest,
                 stream,
@@ -140,9 +76,7 @@ def reconcile(warehouse: Warehouse, home: Path, request: ReconcileRequest) -> Re
                 attributed=minutes[stream] is not None,
             )
             results.append(stream_result)
-            outcome.minutes[stream] = per_minute
-    reconciled = all(s.reconciled for s in results)
-    outcome.result = Reconciliation(
+    result = Reconciliation(
         report="reconcile",
         run_id=manifest.run_id,
         command=manifest.command,
@@ -151,11 +85,11 @@ def reconcile(warehouse: Warehouse, home: Path, request: ReconcileRequest) -> Re
         window=request.window.document(),
         bucket=request.bucket,
         allowed_lateness_s=request.allowed_lateness_s,
-        reconciled=reconciled,
+        reconciled=all(s.reconciled for s in results),
         verdict=verdict(manifest.run_id, results),
         streams=results,
     )
-    return outcome
+    return ReconcileOutcome(result, minutes_of)
 
 
 def verdict(run_id: str, streams: list[StreamReconciliation]) -> str:

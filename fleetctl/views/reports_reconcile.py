@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from fleetctl.reports.charts import Chart
 from fleetctl.reports.page import Cell, Column, Page, Table, Text, count, when
-from fleetctl.reports.reconcile import ReconcileOutcome, StreamReconciliation
+from fleetctl.reports.reconcile import ReconcileOutcome
+from fleetctl.reports.reconcile_results import StreamReconciliation
 
 
 def page(outcome: ReconcileOutcome) -> Page:
