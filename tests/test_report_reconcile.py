@@ -9,7 +9,15 @@ from collections import Counter
 import pytest
 
 from fleetctl.manifest import read_manifest
-from tests.reconcile_support import TABLES, event_ids, plant, reconcile, simulate, warehouse
+from tests.reconcile_support import (
+    RUN_ARGS,
+    TABLES,
+    event_ids,
+    plant,
+    reconcile,
+    simulate,
+    warehouse,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -189,3 +197,18 @@ def test_reconcile_runs_the_same_on_the_snowflake_target(cli, snowflake_env) -> 
     telemetry = document["streams"]["telemetry"]
     assert code == 1 and telemetry["missing"]["count"] == 3
     assert [b["bucket"] for b in telemetry["buckets"] if b["missing"]] == ["2026-11-27T00:07:00Z"]
+
+
+def test_a_replay_reconciles_by_event_id_without_per_minute_counts(cli, tmp_path) -> None:
+    out = tmp_path / "out"
+    assert cli("simulate", "--sink", "file", "--out", str(out), *RUN_ARGS).exit_code == 0
+    replayed = cli("replay", str(out / "telemetry.jsonl"), str(out / "clickstream.jsonl"))
+    assert replayed.exit_code == 0, replayed.output
+    code, document, stderr = reconcile(cli)
+    assert code == 0, stderr
+    assert document["command"] == "replay"
+    telemetry = document["streams"]["telemetry"]
+    assert telemetry["landed"] == telemetry["ids_sent"] == 90
+    assert [(b["generated"], b["missing"]) for b in telemetry["buckets"]] == [(None, None)]
+    windowed = cli("report", "reconcile", "--from", "2026-11-27T00:10:00Z")
+    assert windowed.exit_code == 2 and "reconcile the whole run" in windowed.stderr

@@ -192,9 +192,13 @@ def clicks(
 
 
 def _with_warehouse(settings: Any, job: Any) -> Any:
+    """Run `job` on the warehouse; the embedded one is migrated first, as the local pipeline
+    does (a Snowflake account only by `fleetctl db migrate`)."""
     from fleetctl.warehouse import open_warehouse
 
     with open_warehouse(settings) as wh:
+        if wh.target == "embedded":
+            wh.migrate()
         return job(wh)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fleetctl.reports.charts import Chart
 from fleetctl.reports.page import Cell, Column, Page, Table, Text, count, when
 from fleetctl.reports.reconcile import ReconcileOutcome
-from fleetctl.reports.reconcile_results import StreamReconciliation
+from fleetctl.reports.reconcile_results import Bucket, StreamReconciliation
 
 
 def page(outcome: ReconcileOutcome) -> Page:
@@ -33,16 +33,21 @@ def page(outcome: ReconcileOutcome) -> Page:
                 title=f"{stream.stream}: records per minute",
                 kind="line",
                 labels=[b.bucket[11:16] for b in per_minute],
-                series={
-                    "generated": [b.generated or 0 for b in per_minute],
-                    "landed": [b.landed for b in per_minute],
-                },
+                series=_series(per_minute),
             )
         )
         reconciliation.add(_buckets(stream, result.bucket))
         if samples := _samples(stream):
             reconciliation.add(samples)
     return reconciliation
+
+
+def _series(per_minute: list[Bucket]) -> dict[str, list[float]]:
+    """Generated (when the manifest counts per minute) and landed records per minute."""
+    landed: list[float] = [b.landed for b in per_minute]
+    if any(b.generated is None for b in per_minute):
+        return {"landed": landed}
+    return {"generated": [b.generated or 0 for b in per_minute], "landed": landed}
 
 
 def _pipeline(streams: list[StreamReconciliation]) -> Table:
