@@ -1,5 +1,5 @@
 """Charts of a report: one description, drawn for the terminal by plotext and as inline SVG by
-pygal (no script, no external fetch: the HTML page must render offline).
+pygal (no external script or stylesheet: the HTML page must render offline).
 
 Both libraries are imported on use, so commands that draw nothing never load them.
 """
@@ -76,6 +76,7 @@ def svg(chart: Chart) -> str:
         plot_background="white",
         font_family="DejaVu Sans, Arial, sans-serif",
         colors=("#2f6db3", "#d9822b", "#3a9a5b", "#b33a3a"),
+        stroke_width="3",  # pygal's own rule for lines wins over a series' stroke_style width
     )
     kind = pygal.Bar if chart.kind == "bar" else pygal.Line
     plot = kind(
@@ -92,14 +93,14 @@ def svg(chart: Chart) -> str:
         truncate_label=-1,
         y_title=chart.y_title or None,
         margin=12,
-        stroke_style={"width": 2.5},
     )
     plot.title = chart.title
     plot.x_labels = chart.labels
     ticks = {chart.labels[i - 1] for i in _tick_positions(len(chart.labels))}
     plot.x_labels_major = [label for label in chart.labels if label in ticks]
-    for name, values in chart.series.items():
-        plot.add(name, values)
+    for n, (name, values) in enumerate(chart.series.items()):
+        # later series dashed: drawn over the first where they agree, both stay visible
+        plot.add(name, values, stroke_style={"dasharray": "7, 5"} if n else None)
     return plot.render(is_unicode=True)
 
 

@@ -1,4 +1,4 @@
-"""`--html PATH`: one self-contained page (inline CSS and SVG, no script, nothing fetched) with
+"""`--html PATH`: one self-contained page (inline CSS and SVG, nothing fetched) with
 the same tables and charts as the terminal."""
 
 from __future__ import annotations
