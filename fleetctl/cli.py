@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from fleetctl import console
 from fleetctl.commands import (
+    backfill,
     db,
     invoke,
     lambda_functions,
@@ -91,6 +92,7 @@ app.command("replay")(replay.replay)
 app.command("invoke")(invoke.invoke)
 app.command("package")(package.package)
 app.add_typer(lambda_functions.app, name="lambda")
+app.command("backfill")(backfill.backfill)
 app.command("sql")(sql.sql)
 app.add_typer(db.app, name="db")
 app.add_typer(report.app, name="report")

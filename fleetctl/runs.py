@@ -13,6 +13,7 @@ from pathlib import Path
 from fleetctl.manifest import RunManifest, StreamManifest, run_dir, utc_now_iso, write_manifest
 from fleetctl.pacing import Event, Pacer, feed
 from fleetctl.sinks import Sink, SinkReport
+from fleetctl.sinks.base import Flushes
 
 IDS_SUFFIX = ".ids.gz"
 IDS_WRITE_EVERY = 4096  # ids per gzip write: one call per id would cost more than the ids
@@ -87,10 +88,36 @@ def deliver(
 
     The manifest is written even when the run is interrupted: a partial run is accounted for too.
     """
+    return deliver_parts(manifest, [Part(events)], sink, home, pacer, on_sent)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A stretch of a run's events; once it is sent, `landed` runs after the sink has flushed."""
+
+    events: Iterable[Event]
+    landed: Callable[[], None] | None = None
+
+
+def deliver_parts(
+    manifest: RunManifest,
+    parts: Iterable[Part],
+    sink: Sink,
+    home: Path,
+    pacer: Pacer | None = None,
+    on_sent: Callable[[int], None] | None = None,
+) -> RunResult:
+    """`deliver`, in parts: after each part the sink delivers everything it holds (when it can
+    flush), so a part's `landed` may record it as done, e.g. to resume a backfill after it."""
     started = time.perf_counter()
     ids = EventIdFiles(run_dir(home, manifest.run_id), manifest.streams)
     try:
-        feed(sink, ids.tee(events), pacer, on_sent)
+        for part in parts:
+            feed(sink, ids.tee(part.events), pacer, on_sent)
+            if part.landed is not None:
+                if isinstance(sink, Flushes):
+                    sink.flush()
+                part.landed()
     finally:
         ids.close()
         report = sink.close()

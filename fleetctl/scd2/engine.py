@@ -45,12 +45,15 @@ def build(
     full: bool = False,
     trucks: Sequence[str] = (),
     dry_run: bool = False,
+    preview: str | None = None,
 ) -> BuildResult:
     """Bring the dimension up to date with RAW.TRUCK_TELEMETRY.
 
     Incremental (default): only trucks with events from RAW loads not yet taken in, and only from
     the version before their earliest new event on. Full: whole histories of every truck, or of
     `trucks`. Either way the result equals the rule in `fleetctl.scd2.rules` over all events.
+    `preview`: the load id of events staged by a dry run, taken in as if they were in RAW; the
+    dimension is left as it is.
     """
     started = time.perf_counter()
     columns = sql.tracked_columns(tracked)
@@ -60,18 +63,28 @@ def build(
         raise ConfigError("choosing trucks needs --full: an incremental build takes whole loads")
 
     every_load = full and not trucks
-    warehouse.run(sql.pending_loads(full=every_load))
-    params = {f"truck_{i}": truck for i, truck in enumerate(trucks)}
-    warehouse.run(sql.affected_full(len(trucks)) if full else sql.affected_incremental(), params)
-    warehouse.run(sql.versions(columns))
+    params: dict[str, str] = {f"truck_{i}": truck for i, truck in enumerate(trucks)}
+    events = sql.EVENTS
+    if preview is not None:
+        if full:
+            raise ConfigError("a preview of staged events is incremental, not --full")
+        params["preview"] = preview
+        events = sql.events_with_preview(columns)
+        warehouse.run(sql.PREVIEW_PENDING, params)
+    else:
+        warehouse.run(sql.pending_loads(full=every_load))
+    affected = sql.affected_full(len(trucks)) if full else sql.affected_incremental(events)
+    warehouse.run(affected, params)
+    warehouse.run(sql.versions(columns, events), params)
+    applied = not (dry_run or preview)
     result = BuildResult(
         mode="full" if full else "incremental",
-        applied=not dry_run,
+        applied=applied,
         loads=_count(warehouse, sql.PENDING),
         trucks=_count(warehouse, sql.AFFECTED),
         changes=[TruckChange(*row) for row in warehouse.run(sql.CHANGES).fetchall()],
     )
-    if not dry_run:
+    if applied:
         now = {"now": datetime.now(UTC).replace(tzinfo=None), "tracked": signature}
         with _transaction(warehouse):
             warehouse.run(sql.DELETE_STALE)

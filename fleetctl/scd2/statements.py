@@ -16,6 +16,7 @@ TELEMETRY_COLUMNS = {"DRIVER_ID", "DEPOT_ID", "BRAKE_STATUS", "TRANSMISSION_STAT
 DIM = "CORE.DIM_TRUCK"
 LOADS = "CORE.DIM_TRUCK_LOADS"
 EVENTS = "RAW.TRUCK_TELEMETRY"
+STAGED = "STAGE.TRUCK_TELEMETRY"  # a dry run's events wait here under their own load id
 AFFECTED = "SCD2_AFFECTED"  # temporary: trucks to recompute and from which instant
 VERSIONS = "SCD2_VERSIONS"  # temporary: their recomputed versions
 PENDING = "SCD2_PENDING_LOADS"  # temporary: RAW loads the dimension has not taken in yet
@@ -45,6 +46,20 @@ def row_hash(columns: Sequence[str], alias: str = "") -> str:
     return f"MD5({parts})"
 
 
+def events_with_preview(columns: Sequence[str]) -> str:
+    """RAW's events and a dry run's staged ones (load id bound as %(preview)s), as one table."""
+    cols = "TRUCK_ID, EVENT_TS, EVENT_ID, LOAD_ID, " + ", ".join(columns)
+    return (
+        f"(SELECT {cols} FROM {EVENTS} "
+        f"UNION ALL SELECT {cols} FROM {STAGED} WHERE LOAD_ID = %(preview)s)"
+    )
+
+
+PREVIEW_PENDING = (
+    f"CREATE OR REPLACE TEMPORARY TABLE {PENDING} AS SELECT %(preview)s::VARCHAR AS LOAD_ID"
+)
+
+
 def pending_loads(full: bool) -> str:
     """RAW loads not yet in the dimension (every load when rebuilding)."""
     seen = "" if full else f"WHERE LOAD_ID NOT IN (SELECT LOAD_ID FROM {LOADS})"
@@ -54,7 +69,7 @@ SELECT DISTINCT LOAD_ID FROM {EVENTS} {seen}
 """
 
 
-def affected_incremental() -> str:
+def affected_incremental(events: str = EVENTS) -> str:
     """Trucks with pending events, recomputed from the start of the version *before* the one
     holding their earliest pending event: that start cannot move, so everything after it can be
     rebuilt from events alone. NULL anchor: the truck's whole history."""
@@ -62,7 +77,7 @@ def affected_incremental() -> str:
 CREATE OR REPLACE TEMPORARY TABLE {AFFECTED} AS
 WITH touched AS (
     SELECT TRUCK_ID, MIN(EVENT_TS) AS EARLIEST
-    FROM {EVENTS}
+    FROM {events} ev
     WHERE LOAD_ID IN (SELECT LOAD_ID FROM {PENDING})
     GROUP BY TRUCK_ID
 ), second_latest_start AS (
@@ -93,7 +108,7 @@ FROM (
 """
 
 
-def versions(columns: Sequence[str]) -> str:
+def versions(columns: Sequence[str], events: str = EVENTS) -> str:
     """Versions of the affected trucks from their anchor on, by the rule in fleetctl.scd2.rules."""
     cols = ", ".join(columns)
     e_cols = ", ".join(f"e.{c}" for c in columns)
@@ -104,7 +119,7 @@ CREATE OR REPLACE TEMPORARY TABLE {VERSIONS} AS
 WITH instants AS (
     -- the last event of an instant holds the state there: no version of zero length
     SELECT e.TRUCK_ID, e.EVENT_TS, e.EVENT_ID, {e_cols}
-    FROM {EVENTS} e JOIN {AFFECTED} a ON a.TRUCK_ID = e.TRUCK_ID
+    FROM {events} e JOIN {AFFECTED} a ON a.TRUCK_ID = e.TRUCK_ID
     WHERE a.ANCHOR IS NULL OR e.EVENT_TS >= a.ANCHOR
     QUALIFY ROW_NUMBER() OVER (PARTITION BY e.TRUCK_ID, e.EVENT_TS ORDER BY e.EVENT_ID DESC) = 1
 ), starts AS (

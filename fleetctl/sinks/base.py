@@ -57,6 +57,13 @@ class Sink(Protocol):
 
 
 @runtime_checkable
+class Flushes(Protocol):
+    """A sink that holds records back (buffers) and can deliver all it holds on demand."""
+
+    def flush(self) -> None: ...
+
+
+@runtime_checkable
 class ReportsProgress(Protocol):
     """A sink that can say what it has delivered so far, while it is still running."""
 

@@ -76,6 +76,11 @@ class LocalSink:
         for destination in self._destinations:
             destination.observer = observer
 
+    def flush(self) -> None:
+        """Deliver every buffer now: what was sent so far has landed when this returns."""
+        for standin in self._standins.values():
+            standin.flush()
+
     def progress(self) -> SinkReport:
         with self._lock:
             return copy.deepcopy(self._report)
@@ -86,8 +91,7 @@ class LocalSink:
             return self.progress()
         self._closed = True
         try:
-            for standin in self._standins.values():
-                standin.flush()
+            self.flush()
             if isinstance(self._store, FinishesRun):
                 self._store.finish()
         finally:
@@ -99,10 +103,14 @@ class LocalSink:
 
 
 def open_sink(
-    settings: Settings, clock: Clock = time.monotonic, invoker: Invoker | None = None
+    settings: Settings,
+    clock: Clock = time.monotonic,
+    invoker: Invoker | None = None,
+    store: Store | None = None,
 ) -> LocalSink:
     """The pipeline, every setting checked before the store is opened; `invoker` runs the
-    functions (default: their handlers in this process, from `lambda.functions`)."""
+    functions (default: their handlers in this process, from `lambda.functions`); `store`
+    replaces the configured one (the pipeline closes it)."""
     options = {stream: StandInOptions.from_settings(settings, stream) for stream in STREAMS}
     destination_hints = BufferHints.from_settings(
         float(settings.get("sinks.local.destination_buffer_mb")),
@@ -118,7 +126,7 @@ def open_sink(
                 f"lambda.stream_functions.{stream}: function {stream_options.function_name!r} "
                 f"is not in lambda.functions (known: {known})"
             )
-    store = open_store(settings)
+    store = store or open_store(settings)
     dead_letters = DeadLetterFile(settings.home / "dead-letters", LocalSink.name)
     return LocalSink(
         store, options, destination_hints, invoker or LocalInvoker(functions), dead_letters, clock

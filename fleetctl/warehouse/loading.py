@@ -49,6 +49,33 @@ def load_records(
     return total
 
 
+def stage_only(
+    warehouse: Warehouse, stream: str, records: Iterable[Mapping[str, Any]], load_id: str
+) -> int:
+    """COPY records into the stream's STAGE table under `load_id` without merging them into RAW:
+    a preview (`backfill --dry-run`) reads them there; `unstage` removes them. Returns the rows."""
+    spec = STREAM_TABLES[stream]
+    staged = offset = 0
+    warehouse.ensure_load_stage()
+    for chunk in _chunks(records, warehouse.load_batch_rows):
+        batch = arrow_batch(spec, _first_of_each_event(spec, chunk, offset), load_id)
+        offset += len(chunk)
+        # a file of its own per call: COPY skips a file name it has loaded before
+        staged += copy_into(warehouse.run, spec.stage_table, batch, new_load_id())
+    return staged
+
+
+def unstage(warehouse: Warehouse, stream: str, load_id: str) -> None:
+    warehouse.run(
+        f"DELETE FROM {STREAM_TABLES[stream].stage_table} WHERE LOAD_ID = %(load_id)s",
+        {"load_id": load_id},
+    )
+
+
+def new_load_id() -> str:
+    return _new_load()[0]
+
+
 def load_rejected(warehouse: Warehouse, rows: Iterable[RejectedRecord]) -> LoadResult:
     total = LoadResult()
     for chunk in _chunks(rows, warehouse.load_batch_rows):

@@ -1,0 +1,2 @@
+"""`fleetctl backfill`: load history through the handlers into the store, then rebuild the
+affected SCD2 history of the truck dimension; resumable and idempotent."""
