@@ -18,6 +18,7 @@ from fleetctl.commands import (
     loadtest,
     package,
     replay,
+    report,
     simulate,
     sql,
 )
@@ -94,6 +95,7 @@ app.add_typer(lambda_functions.app, name="lambda")
 app.command("backfill")(backfill.backfill)
 app.command("sql")(sql.sql)
 app.add_typer(db.app, name="db")
+app.add_typer(report.app, name="report")
 # extra arguments (after `--`) are Locust's, for `loadtest --distributed`
 app.command("loadtest", context_settings={"allow_extra_args": True})(loadtest.loadtest)
 

@@ -147,3 +147,73 @@ def snowflake_env(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return env
+
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--snapshot-update",
+        action="store_true",
+        help="Rewrite the files under tests/snapshots/ with the output the tests produce now.",
+    )
+
+
+@pytest.fixture
+def snapshot(request: pytest.FixtureRequest):
+    """`snapshot(name, text)`: text must equal tests/snapshots/<name> (rewritten with
+    --snapshot-update)."""
+    update = request.config.getoption("--snapshot-update")
+
+    def check(name: str, text: str) -> None:
+        path = SNAPSHOTS / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        if not path.is_file():
+            pytest.fail(f"no snapshot {path}: run pytest with --snapshot-update to record it")
+        assert text == path.read_text(encoding="utf-8"), f"output differs from {path}"
+
+    return check
+
+
+@pytest.fixture(scope="session")
+def report_records(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list]]:
+    """A FLEETCTL_HOME whose embedded warehouse holds tests/report_data.py's simulation (3 trucks,
+    10 hours, clicks), transformed by the real handlers, and its SCD2 dimension; and the records
+    loaded, per stream. Reports only read it, so one copy serves the session."""
+    from fleetctl.config import load_settings
+    from fleetctl.warehouse import open_warehouse
+    from tests.report_data import land
+
+    state = tmp_path_factory.mktemp("report-home")
+    with open_warehouse(load_settings(environ={"FLEETCTL_HOME": str(state)})) as wh:
+        wh.migrate()
+        landed = land(wh)
+    return state, landed
+
+
+@pytest.fixture(scope="session")
+def report_home(report_records: tuple[Path, dict[str, list]]) -> Path:
+    return report_records[0]
+
+
+@pytest.fixture
+def report_warehouse(report_home: Path, home: Path, monkeypatch: pytest.MonkeyPatch):
+    """The report warehouse opened, and FLEETCTL_HOME pointing at it for CLI runs."""
+    from fleetctl.config import load_settings
+    from fleetctl.warehouse import open_warehouse
+
+    monkeypatch.setenv("FLEETCTL_HOME", str(report_home))
+    with open_warehouse(load_settings()) as wh:
+        yield wh
+
+
+@pytest.fixture
+def report_env(report_home: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """FLEETCTL_HOME pointing at the report warehouse, for CLI runs (which open it themselves:
+    do not hold `report_warehouse` open in the same test)."""
+    monkeypatch.setenv("FLEETCTL_HOME", str(report_home))
+    return report_home

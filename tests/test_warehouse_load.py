@@ -297,7 +297,7 @@ def test_loads_leave_the_staging_tables_empty(warehouse: Warehouse) -> None:
     warehouse.load("clickstream", [clickstream(n) for n in range(5)])
     warehouse.load_rejected([RejectedRecord("telemetry", "bad", b"x")])
     staged = {t.name: t.rows for t in warehouse.status().tables if t.schema == "STAGE"}
-    assert staged == {"CLICKSTREAM": 0, "REJECTED": 0, "TRUCK_TELEMETRY": 0}
+    assert staged == {"CLICKSTREAM": 0, "REJECTED": 0, "RUN_EVENT_IDS": 0, "TRUCK_TELEMETRY": 0}
 
 
 def test_an_empty_batch_is_a_no_op(warehouse: Warehouse) -> None:
