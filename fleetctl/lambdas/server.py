@@ -140,13 +140,7 @@ class _InvokeHandler(BaseHTTPRequestHandler):
         self._send(status, body, {"x-amzn-ErrorType": code, "x-amzn-RequestId": str(uuid.uuid4())})
 
     def _send(self, status: HTTPStatus, body: bytes, headers: dict[str, str]) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
+        # logged before the answer goes out: once a client has its answer, the log shows it
         if self.server.log is not None:
             error = headers.get("X-Amz-Function-Error") or headers.get("x-amzn-ErrorType") or ""
             elapsed_ms = (time.perf_counter() - self._started) * 1000
@@ -154,6 +148,13 @@ class _InvokeHandler(BaseHTTPRequestHandler):
                 f"{self.command} {unquote(self.path)} → {status.value} {error} "
                 f"({len(body):,} bytes, {elapsed_ms:.0f} ms)".replace("  ", " ")
             )
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Answered requests are logged by `_send`, with what they returned."""
