@@ -9,7 +9,6 @@ they report no attempt count for connection errors and their retry quota can sto
 from __future__ import annotations
 
 import copy
-import os
 import random
 import threading
 import time
@@ -222,9 +221,9 @@ class FirehoseSink:
 
 def open_sink(settings: Settings) -> FirehoseSink:
     """A sink on the standard AWS configuration chain: profiles, AWS_REGION, AWS_ENDPOINT_URL..."""
-    import boto3
     from botocore.config import Config
-    from botocore.exceptions import BotoCoreError, NoRegionError
+
+    from fleetctl import aws
 
     options = FirehoseOptions.from_settings(settings)
     section = settings.section("sinks.firehose")
@@ -235,19 +234,4 @@ def open_sink(settings: Settings) -> FirehoseSink:
         connect_timeout=float(section["connect_timeout_s"]),
         read_timeout=float(section["read_timeout_s"]),
     )
-    try:
-        # botocore reads only AWS_DEFAULT_REGION; AWS_REGION is what the other AWS SDKs honour
-        session = boto3.session.Session(region_name=os.environ.get("AWS_REGION") or None)
-        if session.get_credentials() is None:
-            raise ConfigError(
-                "no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and "
-                "AWS_SECRET_ACCESS_KEY (any values will do for a local endpoint)"
-            )
-        client = session.client("firehose", config=config)
-    except NoRegionError:
-        raise ConfigError(
-            "no AWS region: set AWS_REGION, or a region in your AWS profile"
-        ) from None
-    except BotoCoreError as e:
-        raise ConfigError(f"AWS configuration: {e}") from None
-    return FirehoseSink(client, options)
+    return FirehoseSink(aws.client("firehose", config), options)
