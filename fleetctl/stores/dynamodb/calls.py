@@ -5,6 +5,7 @@ Batch calls answer HTTP 200 with the part they did not get to (`UnprocessedKeys`
 backoff (`fleetctl.retries`). Whole calls failing with throttling, 5xx or connection errors are
 resent the same way. botocore's own retries are off, so `retried` counts every resend. What is
 still unprocessed after `max_attempts` calls is a StoreError: nothing is dropped silently.
+A step's batch calls, and the store's per-truck steps, run on `concurrency` threads.
 """
 
 from __future__ import annotations
@@ -104,16 +105,17 @@ class Calls:
     def each(self, function: Callable[[T], R], values: Iterable[T]) -> list[R]:
         """`function(value)` for every value, up to `concurrency` at a time, results in order.
         The first failure stops what has not started yet and is raised once the rest is done:
-        a load that fails stops soon, and can be run again."""
+        a load that fails stops soon, and can be run again. `function` must not call `each`
+        (its workers would wait for themselves)."""
         if self._pool is None:
             return [function(value) for value in values]
         futures = [self._pool.submit(function, value) for value in values]
         for future in as_completed(futures):
-            if future.exception() is not None:
+            if (error := future.exception()) is not None:
                 for other in futures:
                     other.cancel()
                 wait(futures)
-                raise future.exception()  # type: ignore[misc]
+                raise error
         return [future.result() for future in futures]
 
     def call(
