@@ -1,5 +1,9 @@
-"""boto3 clients on the standard AWS configuration chain (profiles, AWS_REGION, AWS_ENDPOINT_URL,
-AWS_ENDPOINT_URL_<SERVICE>), with configuration mistakes as one-line ConfigErrors."""
+"""boto3 clients on the standard AWS configuration chain, with one-line errors when it is unusable.
+
+The chain is left to botocore (AWS_PROFILE and the shared files, AWS_ACCESS_KEY_ID...,
+AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>), except that AWS_REGION is honoured as well:
+botocore reads only AWS_DEFAULT_REGION, while the other AWS SDKs and Lambda set AWS_REGION.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,6 @@ def client(service: str, config: Any = None, *, require_credentials: bool = Fals
     from botocore.exceptions import BotoCoreError, NoRegionError
 
     try:
-        # botocore reads only AWS_DEFAULT_REGION; AWS_REGION is what the other AWS SDKs honour
         session = boto3.session.Session(region_name=os.environ.get("AWS_REGION") or None)
         if require_credentials and session.get_credentials() is None:
             raise ConfigError(

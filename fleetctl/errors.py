@@ -31,6 +31,12 @@ class WarehouseError(FleetctlError):
     exit_code = 1
 
 
+class StoreError(FleetctlError):
+    """The store (DynamoDB) could not be reached, or did not take every write within the retries."""
+
+    exit_code = 1
+
+
 class DeliveryError(FleetctlError):
     """The job ran but some records could not be delivered (they are in a dead-letter file)."""
 

@@ -11,6 +11,7 @@ THROTTLING_CODES = frozenset(
     {
         "ServiceUnavailableException",
         "ThrottlingException",
+        "ProvisionedThroughputExceededException",  # DynamoDB's, with HTTP 400
         "Throttling",
         "LimitExceededException",
         "RequestLimitExceeded",

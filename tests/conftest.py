@@ -51,6 +51,8 @@ def aws_env(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> pyte
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("FLEETCTL_SINKS_FIREHOSE_BASE_DELAY_S", "0.001")
     monkeypatch.setenv("FLEETCTL_SINKS_FIREHOSE_MAX_DELAY_S", "0.01")
+    monkeypatch.setenv("FLEETCTL_DYNAMODB_BASE_DELAY_S", "0.001")
+    monkeypatch.setenv("FLEETCTL_DYNAMODB_MAX_DELAY_S", "0.01")
     return monkeypatch
 
 
@@ -64,6 +66,21 @@ def moto_url() -> Iterator[str]:
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
     server.stop()
+
+
+@pytest.fixture
+def dynamodb_env(aws_env: pytest.MonkeyPatch, moto_url: str) -> str:
+    """The dynamodb store on moto server, tables of this test's own (moto's are shared by all
+    tests) created; returns the table prefix."""
+    from fleetctl.config import load_settings
+    from fleetctl.stores.dynamodb.tables import create_store_tables
+
+    prefix = f"t{uuid.uuid4().hex[:10]}-"
+    aws_env.setenv("AWS_ENDPOINT_URL_DYNAMODB", moto_url)
+    aws_env.setenv("FLEETCTL_STORE", "dynamodb")
+    aws_env.setenv("FLEETCTL_DYNAMODB_TABLE_PREFIX", prefix)
+    create_store_tables(load_settings())
+    return prefix
 
 
 @pytest.fixture

@@ -25,6 +25,11 @@ def client_error(code: str, status: int) -> ClientError:
     [
         (client_error("ServiceUnavailableException", 503), "ServiceUnavailableException", True),
         (client_error("ThrottlingException", 400), "ThrottlingException", True),
+        (
+            client_error("ProvisionedThroughputExceededException", 400),
+            "ProvisionedThroughputExceededException",
+            True,
+        ),
         (client_error("InternalFailure", 500), "InternalFailure", True),
         (client_error("SomethingNew", 429), "SomethingNew", True),
         (client_error("ResourceNotFoundException", 400), "ResourceNotFoundException", False),

@@ -1,4 +1,5 @@
-"""`fleetctl db migrate|status`: the warehouse schema and what its tables hold."""
+"""`fleetctl db migrate|status|create-tables`: the warehouse schema and what its tables hold,
+and the DynamoDB store's tables."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ import typer
 
 from fleetctl.commands import settings_for
 
-app = typer.Typer(help="Warehouse schema: apply migrations, show status.", no_args_is_help=True)
+app = typer.Typer(
+    help="Warehouse schema: apply migrations, show status; create the DynamoDB tables.",
+    no_args_is_help=True,
+)
 
 Target = Annotated[str | None, typer.Option(help="Warehouse target: embedded or snowflake.")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON document instead.")]
+Store = Annotated[str | None, typer.Option(help="Store whose tables to create: dynamodb.")]
 
 
 @app.command()
@@ -42,3 +47,24 @@ def status(ctx: typer.Context, target: Target = None, json: Json = False) -> Non
         console.emit_json(view.status_document(state))
     else:
         view.show_status(state)
+
+
+@app.command("create-tables")
+def create_tables(ctx: typer.Context, store: Store = None, json: Json = False) -> None:
+    """Create the store's tables that are missing: on demand, TTL on the raw event tables."""
+    from fleetctl import console
+    from fleetctl.errors import InputError
+    from fleetctl.stores.dynamodb.tables import create_store_tables
+    from fleetctl.views import store_tables as view
+
+    settings = settings_for(ctx, {"store": store})
+    if settings.get("store") != "dynamodb":
+        raise InputError(
+            f"--store {settings.get('store')}: only the dynamodb store has tables to create; "
+            "the warehouse's come from `fleetctl db migrate`"
+        )
+    states = create_store_tables(settings)
+    if json:
+        console.emit_json(view.tables_document(states))
+    else:
+        view.show_tables(states)

@@ -18,7 +18,7 @@ from fleetctl.warehouse.base import LoadResult, RejectedRecord
 # module names, imported on use so `--help` never pays for boto3 or the connector
 STORES = {
     "snowflake": "fleetctl.stores.snowflake",
-    "dynamodb": "fleetctl.stores.dynamodb",
+    "dynamodb": "fleetctl.stores.dynamodb.store",
 }
 
 
