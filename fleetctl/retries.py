@@ -6,6 +6,9 @@ import random
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from fleetctl.config import Settings
+from fleetctl.errors import ConfigError
+
 # Error codes AWS services use for "slow down / try later"; any 5xx or 429 counts as well.
 THROTTLING_CODES = frozenset(
     {
@@ -35,6 +38,19 @@ class RetryPolicy:
             raise ValueError(f"max_attempts must be >= 1, got {self.max_attempts}")
         if self.base_delay_s < 0 or self.max_delay_s < 0:
             raise ValueError("retry delays must be >= 0")
+
+    @classmethod
+    def from_settings(cls, settings: Settings, section_name: str) -> RetryPolicy:
+        """`max_attempts`, `base_delay_s` and `max_delay_s` of a settings section."""
+        section = settings.section(section_name)
+        try:
+            return cls(
+                max_attempts=int(section["max_attempts"]),
+                base_delay_s=float(section["base_delay_s"]),
+                max_delay_s=float(section["max_delay_s"]),
+            )
+        except ValueError as e:
+            raise ConfigError(f"{section_name}: {e}") from None
 
     def delay_s(self, retry: int, rng: random.Random) -> float:
         """Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"): spreads resends of

@@ -22,7 +22,7 @@ from fleetctl import aws
 from fleetctl.batching import FIREHOSE_LIMITS, BatchLimits, batches
 from fleetctl.config import Settings
 from fleetctl.deadletters import DeadLetter, DeadLetterFile, iso_now_ms
-from fleetctl.errors import ConfigError, InputError
+from fleetctl.errors import InputError
 from fleetctl.pacing import RateLimiter
 from fleetctl.retries import RetryPolicy, classify, is_throttling
 from fleetctl.sinks.base import STREAMS, CallObserver, CallOutcome, SinkReport
@@ -55,14 +55,7 @@ class FirehoseOptions:
     @classmethod
     def from_settings(cls, settings: Settings) -> FirehoseOptions:
         section = settings.section("sinks.firehose")
-        try:
-            retry = RetryPolicy(
-                max_attempts=int(section["max_attempts"]),
-                base_delay_s=float(section["base_delay_s"]),
-                max_delay_s=float(section["max_delay_s"]),
-            )
-        except ValueError as e:
-            raise ConfigError(f"sinks.firehose: {e}") from None
+        retry = RetryPolicy.from_settings(settings, "sinks.firehose")
         return cls(
             delivery_streams={stream: str(settings.get(f"streams.{stream}")) for stream in STREAMS},
             dead_letter_dir=settings.home / "dead-letters",

@@ -41,14 +41,7 @@ class DynamoOptions:
     @classmethod
     def from_settings(cls, settings: Settings) -> DynamoOptions:
         section = settings.section("dynamodb")
-        try:
-            retry = RetryPolicy(
-                max_attempts=int(section["max_attempts"]),
-                base_delay_s=float(section["base_delay_s"]),
-                max_delay_s=float(section["max_delay_s"]),
-            )
-        except ValueError as e:
-            raise ConfigError(f"dynamodb: {e}") from None
+        retry = RetryPolicy.from_settings(settings, "dynamodb")
         options = cls(
             tables=TableNames.from_settings(settings),
             tracked=tuple(settings.get("scd2.tracked")),
