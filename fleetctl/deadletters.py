@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import shlex
 import threading
 from datetime import UTC, datetime
@@ -12,6 +11,7 @@ from typing import Any, BinaryIO
 import msgspec
 
 from fleetctl.errors import DeliveryError
+from fleetctl.manifest import new_run_id
 from fleetctl.sinks.base import SinkReport
 
 FORMAT = "fleetctl-dead-letter/1"
@@ -48,8 +48,7 @@ class DeadLetterFile:
     """Appends envelopes from any thread; the file exists only once something is written to it."""
 
     def __init__(self, directory: Path, prefix: str) -> None:
-        stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
-        self.path = directory / f"{prefix}-{stamp}.jsonl"
+        self.path = directory / f"{prefix}-{new_run_id()}.jsonl"
         self.count = 0
         self._file: BinaryIO | None = None
         self._lock = threading.Lock()

@@ -51,8 +51,9 @@ def utc_now_iso() -> str:
 
 
 def new_run_id() -> str:
-    # time-sortable, so `--last` is simply the greatest id
-    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    """Time-sortable to the microsecond, so `--last` is simply the greatest id even for runs
+    started within one second; the random tail keeps concurrent processes apart."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(3)}"
 
 
 def runs_dir(home: Path) -> Path:
