@@ -11,7 +11,18 @@ from fleetctl.config import load_settings
 from fleetctl.warehouse import Warehouse, open_warehouse
 
 TABLES = {"telemetry": "RAW.TRUCK_TELEMETRY", "clickstream": "RAW.CLICKSTREAM"}
-RUN_ARGS = ("--trucks", "3", "--minutes", "30", "--clicks-per-minute", "8", "--seed", "11")
+RUN_ARGS = (
+    "--trucks",
+    "3",
+    "--minutes",
+    "30",
+    "--clicks-per-minute",
+    "8",
+    "--seed",
+    "11",
+    "--start",
+    "2026-11-27T00:00:00Z",
+)
 
 
 def simulate(cli: Any, *extra: str) -> str:
