@@ -45,6 +45,7 @@ def test_first_migrate_applies_every_version_in_order_and_records_it(home: Path)
         "V003__stage_tables",
         "V004__dim_truck_loads",
         "V005__run_event_ids",
+        "V006__dim_truck_last_event",
     ]
     assert [(r["VERSION"], r["NAME"], r["CHECKSUM"]) for r in recorded] == [
         (m.version, m.name, m.checksum) for m in shipped

@@ -73,7 +73,7 @@ def build(
         warehouse.run(sql.PREVIEW_PENDING, params)
     else:
         warehouse.run(sql.pending_loads(full=every_load))
-    affected = sql.affected_full(len(trucks)) if full else sql.affected_incremental(events)
+    affected = sql.affected_full(len(trucks), events) if full else sql.affected_incremental(events)
     warehouse.run(affected, params)
     warehouse.run(sql.versions(columns, events), params)
     applied = not (dry_run or preview)
@@ -89,6 +89,8 @@ def build(
         with _transaction(warehouse):
             warehouse.run(sql.DELETE_STALE)
             warehouse.run(sql.insert_new(columns), now)
+            for statement in sql.REPLACE_LAST_EVENTS:
+                warehouse.run(statement)
             if every_load:
                 warehouse.run(f"DELETE FROM {sql.LOADS}")
             if not trucks:

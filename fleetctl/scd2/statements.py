@@ -15,6 +15,7 @@ IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 TELEMETRY_COLUMNS = {"DRIVER_ID", "DEPOT_ID", "BRAKE_STATUS", "TRANSMISSION_STATUS"}
 DIM = "CORE.DIM_TRUCK"
 LOADS = "CORE.DIM_TRUCK_LOADS"
+LAST_EVENT = "CORE.DIM_TRUCK_LAST_EVENT"
 EVENTS = "RAW.TRUCK_TELEMETRY"
 STAGED = "STAGE.TRUCK_TELEMETRY"  # a dry run's events wait here under their own load id
 AFFECTED = "SCD2_AFFECTED"  # temporary: trucks to recompute and from which instant
@@ -70,13 +71,19 @@ SELECT DISTINCT LOAD_ID FROM {EVENTS} {seen}
 
 
 def affected_incremental(events: str = EVENTS) -> str:
-    """Trucks with pending events, recomputed from the start of the version *before* the one
-    holding their earliest pending event: that start cannot move, so everything after it can be
-    rebuilt from events alone. NULL anchor: the truck's whole history."""
+    """Trucks with pending events, and from which instant each is recomputed.
+
+    APPENDED: every pending event is later than anything the dimension took in for the truck, so
+    only the current version and the new events matter (ANCHOR = the current version's start).
+    Otherwise the truck is recomputed from the start of the version *before* the one holding its
+    earliest pending event: that start cannot move (a tie at the later version's start may merge
+    it away), so everything after it follows from the events alone. NULL ANCHOR: the whole
+    history. NEW_LAST_TS: the truck's latest event time once the build is done.
+    """
     return f"""
 CREATE OR REPLACE TEMPORARY TABLE {AFFECTED} AS
 WITH touched AS (
-    SELECT TRUCK_ID, MIN(EVENT_TS) AS EARLIEST
+    SELECT TRUCK_ID, MIN(EVENT_TS) AS EARLIEST, MAX(EVENT_TS) AS LATEST
     FROM {events} ev
     WHERE LOAD_ID IN (SELECT LOAD_ID FROM {PENDING})
     GROUP BY TRUCK_ID
@@ -84,13 +91,36 @@ WITH touched AS (
     SELECT t.TRUCK_ID, d.EFFECTIVE_FROM
     FROM touched t JOIN {DIM} d ON d.TRUCK_ID = t.TRUCK_ID AND d.EFFECTIVE_FROM <= t.EARLIEST
     QUALIFY ROW_NUMBER() OVER (PARTITION BY t.TRUCK_ID ORDER BY d.EFFECTIVE_FROM DESC) = 2
+), appended AS (
+    SELECT t.TRUCK_ID, c.EFFECTIVE_FROM AS CURRENT_FROM, l.LAST_EVENT_TS
+    FROM touched t
+    JOIN {LAST_EVENT} l ON l.TRUCK_ID = t.TRUCK_ID AND t.EARLIEST > l.LAST_EVENT_TS
+    JOIN {DIM} c ON c.TRUCK_ID = t.TRUCK_ID AND c.IS_CURRENT
+), never_built AS (
+    -- trucks the dimension has no latest event time for: read it off their events
+    SELECT ev.TRUCK_ID, MAX(ev.EVENT_TS) AS LATEST
+    FROM {events} ev
+    WHERE ev.TRUCK_ID IN (
+        SELECT t.TRUCK_ID FROM touched t
+        WHERE t.TRUCK_ID NOT IN (SELECT TRUCK_ID FROM {LAST_EVENT})
+    )
+    GROUP BY ev.TRUCK_ID
 )
-SELECT t.TRUCK_ID, s.EFFECTIVE_FROM AS ANCHOR
-FROM touched t LEFT JOIN second_latest_start s ON s.TRUCK_ID = t.TRUCK_ID
+SELECT t.TRUCK_ID,
+       COALESCE(p.CURRENT_FROM, s.EFFECTIVE_FROM) AS ANCHOR,
+       p.TRUCK_ID IS NOT NULL AS APPENDED,
+       CASE WHEN l.LAST_EVENT_TS IS NULL THEN n.LATEST
+            WHEN l.LAST_EVENT_TS > t.LATEST THEN l.LAST_EVENT_TS
+            ELSE t.LATEST END AS NEW_LAST_TS
+FROM touched t
+LEFT JOIN second_latest_start s ON s.TRUCK_ID = t.TRUCK_ID
+LEFT JOIN appended p ON p.TRUCK_ID = t.TRUCK_ID
+LEFT JOIN {LAST_EVENT} l ON l.TRUCK_ID = t.TRUCK_ID
+LEFT JOIN never_built n ON n.TRUCK_ID = t.TRUCK_ID
 """
 
 
-def affected_full(trucks: int) -> str:
+def affected_full(trucks: int, events: str = EVENTS) -> str:
     """Every truck, or the `trucks` bound as %(truck_0)s, %(truck_1)s...; whole histories."""
     truck_filter = (
         "AND TRUCK_ID IN (" + ", ".join(f"%(truck_{i})s" for i in range(trucks)) + ")"
@@ -99,12 +129,16 @@ def affected_full(trucks: int) -> str:
     )
     return f"""
 CREATE OR REPLACE TEMPORARY TABLE {AFFECTED} AS
-SELECT TRUCK_ID, NULL::TIMESTAMP_NTZ AS ANCHOR
+SELECT k.TRUCK_ID, NULL::TIMESTAMP_NTZ AS ANCHOR, FALSE AS APPENDED, e.LATEST AS NEW_LAST_TS
 FROM (
-    SELECT DISTINCT TRUCK_ID FROM {EVENTS} WHERE TRUE {truck_filter}
+    SELECT DISTINCT TRUCK_ID FROM {events} ev WHERE TRUE {truck_filter}
     UNION
     SELECT DISTINCT TRUCK_ID FROM {DIM} WHERE TRUE {truck_filter}
-)
+) k
+LEFT JOIN (
+    SELECT TRUCK_ID, MAX(EVENT_TS) AS LATEST FROM {events} ev WHERE TRUE {truck_filter}
+    GROUP BY TRUCK_ID
+) e ON e.TRUCK_ID = k.TRUCK_ID
 """
 
 
@@ -112,16 +146,30 @@ def versions(columns: Sequence[str], events: str = EVENTS) -> str:
     """Versions of the affected trucks from their anchor on, by the rule in fleetctl.scd2.rules."""
     cols = ", ".join(columns)
     e_cols = ", ".join(f"e.{c}" for c in columns)
+    d_cols = ", ".join(f"d.{c}" for c in columns)
     changed = " OR ".join(f"LAG({c}) OVER ({EVENT_ORDER}) IS DISTINCT FROM {c}" for c in columns)
     next_start = "LEAD(EVENT_TS) OVER (PARTITION BY TRUCK_ID ORDER BY EVENT_TS)"
     return f"""
 CREATE OR REPLACE TEMPORARY TABLE {VERSIONS} AS
-WITH instants AS (
-    -- the last event of an instant holds the state there: no version of zero length
+WITH candidates AS (
+    -- recomputed trucks: their events from the anchor on
     SELECT e.TRUCK_ID, e.EVENT_TS, e.EVENT_ID, {e_cols}
     FROM {events} e JOIN {AFFECTED} a ON a.TRUCK_ID = e.TRUCK_ID
-    WHERE a.ANCHOR IS NULL OR e.EVENT_TS >= a.ANCHOR
-    QUALIFY ROW_NUMBER() OVER (PARTITION BY e.TRUCK_ID, e.EVENT_TS ORDER BY e.EVENT_ID DESC) = 1
+    WHERE NOT a.APPENDED AND (a.ANCHOR IS NULL OR e.EVENT_TS >= a.ANCHOR)
+    UNION ALL
+    -- appended trucks: the new events only...
+    SELECT e.TRUCK_ID, e.EVENT_TS, e.EVENT_ID, {e_cols}
+    FROM {events} e JOIN {AFFECTED} a ON a.TRUCK_ID = e.TRUCK_ID
+    WHERE a.APPENDED AND e.LOAD_ID IN (SELECT LOAD_ID FROM {PENDING})
+    UNION ALL
+    -- ...after the current version, which stands for every event before them
+    SELECT d.TRUCK_ID, d.EFFECTIVE_FROM, '' AS EVENT_ID, {d_cols}
+    FROM {DIM} d JOIN {AFFECTED} a ON a.TRUCK_ID = d.TRUCK_ID
+    WHERE a.APPENDED AND d.IS_CURRENT
+), instants AS (
+    -- the last event of an instant holds the state there: no version of zero length
+    SELECT * FROM candidates
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY TRUCK_ID, EVENT_TS ORDER BY EVENT_ID DESC) = 1
 ), starts AS (
     SELECT TRUCK_ID, EVENT_TS, {cols}
     FROM instants
@@ -175,6 +223,13 @@ FROM {VERSIONS} n
 WHERE NOT EXISTS (SELECT 1 FROM {DIM} d WHERE {SAME_VERSION})
 """
 
+
+# the latest event time of every truck the build recomputed
+REPLACE_LAST_EVENTS = (
+    f"DELETE FROM {LAST_EVENT} WHERE TRUCK_ID IN (SELECT TRUCK_ID FROM {AFFECTED})",
+    f"INSERT INTO {LAST_EVENT} (TRUCK_ID, LAST_EVENT_TS) "
+    f"SELECT TRUCK_ID, NEW_LAST_TS FROM {AFFECTED} WHERE NEW_LAST_TS IS NOT NULL",
+)
 
 MARK_LOADS = f"""
 INSERT INTO {LOADS} (LOAD_ID, TRACKED, APPLIED_AT)
