@@ -19,9 +19,11 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
+
+from tests.servers.loopback import LoopbackServer
 
 TARGET_PREFIX = "DynamoDB_20120810."
 # a response body the proxy changed no longer matches these
@@ -49,7 +51,7 @@ class Faults:
     seed: int = 0
 
 
-class DynamoProxy:
+class DynamoProxy(LoopbackServer):
     """`with DynamoProxy(moto_url, Faults(...)) as proxy:`, then point boto3 at `proxy.url`."""
 
     def __init__(self, upstream: str, faults: Faults | None = None) -> None:
@@ -63,22 +65,7 @@ class DynamoProxy:
         self.before_transaction: Callable[[], None] | None = None  # e.g. a concurrent writer
         self._lock = threading.Lock()
         self._rng = random.Random(self.faults.seed)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> DynamoProxy:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._listen(_handler_for(self))
 
     def handle(
         self, operation: str, body: bytes, headers: dict[str, str]

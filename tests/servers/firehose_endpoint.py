@@ -18,8 +18,10 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.servers.loopback import LoopbackServer
 
 TARGET = "Firehose_20150804.PutRecordBatch"
 MAX_RECORDS = 500
@@ -38,7 +40,7 @@ class Faults:
     seed: int = 0
 
 
-class FirehoseEndpoint:
+class FirehoseEndpoint(LoopbackServer):
     """Start with `with FirehoseEndpoint({"fleet-telemetry"}) as endpoint:`; `endpoint.url`."""
 
     def __init__(
@@ -66,26 +68,11 @@ class FirehoseEndpoint:
         self._buckets = {
             s: _TokenBucket(self.faults.throttle_records_per_s) for s in delivery_streams
         }
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        self._listen(_handler_for(self))
 
     def records(self, delivery_stream: str) -> list[bytes]:
         """Every accepted record, once per time it was accepted."""
         return list(self.accepted[delivery_stream].elements())
-
-    def __enter__(self) -> FirehoseEndpoint:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def put_record_batch(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """HTTP status and JSON answer for one PutRecordBatch request body."""
