@@ -12,7 +12,7 @@ import boto3
 from boto3.dynamodb.types import Binary, TypeDeserializer
 
 from fleetctl.config import load_settings
-from fleetctl.scd2.rules import Event, Version
+from fleetctl.scd2.rules import Version
 from fleetctl.stores import open_store
 from fleetctl.stores.dynamodb.store import DynamoStore
 from fleetctl.stores.dynamodb.tables import TableNames
@@ -111,17 +111,6 @@ def query(table: str, truck_id: str) -> list[dict[str, Any]]:
 
 def parse(text: str) -> datetime:
     return datetime.strptime(text, FORMAT)
-
-
-def as_event(record: dict[str, Any]) -> Event:
-    health = record.get("health") or {}
-    values = (
-        record.get("driver_id"),
-        record.get("depot_id"),
-        health.get("brake_status"),
-        health.get("transmission_status"),
-    )
-    return Event(record["event_id"], record["truck_id"], parse(record["event_ts"]), values)
 
 
 def transformed_telemetry(seed: int, trucks: int, minutes: int) -> list[dict[str, Any]]:

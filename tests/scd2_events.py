@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from fleetctl.instants import CONTRACT_TS
 from fleetctl.scd2.rules import DEFAULT_TRACKED, Event, Version
 from fleetctl.warehouse import Warehouse
 from tests.warehouse_records import START, telemetry, ts
@@ -17,6 +18,19 @@ def event(n: int, truck: str, minute: int, driver: str | None, brake: str = "OK"
     """Event `n` of `truck` at `minute`; depot and gearbox stay put, driver and brakes vary."""
     event_id = str(uuid.uuid5(uuid.NAMESPACE_OID, f"scd2/{n}"))
     return Event(event_id, truck, T0 + timedelta(minutes=minute), (driver, "DEP-01", brake, "OK"))
+
+
+def as_event(record: dict) -> Event:
+    """A telemetry record (as simulated, transformed or stored) as an event of the SCD2 rule."""
+    health = record.get("health") or {}
+    values = (
+        record.get("driver_id"),
+        record.get("depot_id"),
+        health.get("brake_status"),
+        health.get("transmission_status"),
+    )
+    moment = datetime.strptime(record["event_ts"], CONTRACT_TS)
+    return Event(record["event_id"], record["truck_id"], moment, values)
 
 
 def as_record(e: Event) -> dict:

@@ -14,10 +14,10 @@ import pytest
 from fleetctl.backfill import run as backfill_run
 from fleetctl.backfill.sources import FileSource
 from fleetctl.config import load_settings
-from fleetctl.scd2.rules import Event, versions
+from fleetctl.scd2.rules import versions
 from fleetctl.warehouse import open_warehouse
 from simulators import ClickstreamSimulator, TelemetrySimulator
-from tests.scd2_events import dimension
+from tests.scd2_events import as_event, dimension
 
 pytestmark = pytest.mark.integration
 START = datetime(2026, 11, 27, 5, 0, tzinfo=UTC)  # drivers start their shifts: versions change
@@ -36,23 +36,6 @@ def write(path: Path, records: list[dict], extra_lines: list[bytes] = ()) -> Pat
     lines = [orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in records]
     path.write_bytes(b"".join([*lines, *extra_lines]))
     return path
-
-
-def as_events(readings: list[dict]) -> list[Event]:
-    return [
-        Event(
-            r["event_id"],
-            r["truck_id"],
-            datetime.strptime(r["event_ts"], "%Y-%m-%dT%H:%M:%SZ"),
-            (
-                r["driver_id"],
-                r["depot_id"],
-                r["health"]["brake_status"],
-                r["health"]["transmission_status"],
-            ),
-        )
-        for r in readings
-    ]
 
 
 def query(sql: str) -> list[dict]:
@@ -89,7 +72,7 @@ def test_history_lands_through_the_handlers_and_the_dimension_follows_the_rule(
         " (SELECT COUNT(*) FROM RAW.CLICKSTREAM) AS C"
     )
     assert counts == [{"T": len(readings), "C": len(clicks)}]
-    assert current_dimension() == versions(as_events(readings))
+    assert current_dimension() == versions(map(as_event, readings))
     assert doc["ok"] and all(c["violations"] == 0 for c in doc["checks"])
 
 
@@ -99,7 +82,7 @@ def test_late_history_splits_versions_and_a_full_rebuild_agrees(cli, tmp_path: P
     backfill(cli, "--source", str(write(tmp_path / "later.jsonl", later)))
     doc = backfill(cli, "--source", str(write(tmp_path / "earlier.jsonl", earlier)))
     assert doc["dimension"]["versions"]["added"] > 0
-    assert current_dimension() == versions(as_events(readings))
+    assert current_dimension() == versions(map(as_event, readings))
     rebuilt = backfill(cli, "--full")
     assert rebuilt["dimension"]["mode"] == "full"
     assert rebuilt["dimension"]["changes"] == []
@@ -179,7 +162,7 @@ def test_an_interrupted_backfill_resumes_without_duplicates(
     assert [s["status"] for s in resumed["sources"]] == ["skipped", "landed", "landed"]
     counts = query("SELECT COUNT(*) AS N, COUNT(DISTINCT EVENT_ID) AS U FROM RAW.TRUCK_TELEMETRY")
     assert counts == [{"N": 3 * third, "U": 3 * third}]
-    assert current_dimension() == versions(as_events(readings[: 3 * third]))
+    assert current_dimension() == versions(map(as_event, readings[: 3 * third]))
 
 
 def test_a_dry_run_changes_nothing_and_foretells_the_real_run(cli, tmp_path: Path) -> None:
@@ -195,7 +178,7 @@ def test_a_dry_run_changes_nothing_and_foretells_the_real_run(cli, tmp_path: Pat
     assert query("SELECT COUNT(*) AS N FROM STAGE.TRUCK_TELEMETRY") == [{"N": 0}]
     real = backfill(cli, "--source", second)
     assert real["dimension"]["changes"] == preview["dimension"]["changes"]
-    assert current_dimension() == versions(as_events(readings))
+    assert current_dimension() == versions(map(as_event, readings))
 
 
 def test_history_in_s3_is_read_object_by_object(
@@ -218,7 +201,7 @@ def test_history_in_s3_is_read_object_by_object(
         f"s3://{bucket}/telemetry/2026/11/27/06/fleet-telemetry-1.gz",
     ]
     assert query("SELECT COUNT(*) AS N FROM RAW.TRUCK_TELEMETRY") == [{"N": len(readings)}]
-    assert current_dimension() == versions(as_events(readings))
+    assert current_dimension() == versions(map(as_event, readings))
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from fleetctl.scd2.rules import versions
-from tests.dynamodb_tables import as_event, dimension, names, scan, stored_records
+from tests.dynamodb_tables import dimension, names, scan, stored_records
+from tests.scd2_events import as_event
 
 pytestmark = pytest.mark.integration
 

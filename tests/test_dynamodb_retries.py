@@ -10,6 +10,7 @@ import pytest
 from fleetctl.errors import StoreError
 from fleetctl.scd2.rules import versions
 from tests import dynamodb_tables as db
+from tests.scd2_events import as_event
 from tests.servers.dynamodb_proxy import DynamoProxy, Faults
 from tests.warehouse_records import telemetry
 
@@ -119,4 +120,4 @@ def test_a_second_load_after_the_fault_completes_the_first(through, moto_url, aw
     # the stuck item, and the 15 the first load never reached
     assert (result.inserted, result.skipped_duplicates) == (16, 24)
     assert db.stored_records(db.names().telemetry) == sorted(records, key=lambda r: r["event_id"])
-    assert db.dimension(db.names().dim_truck) == versions(db.as_event(r) for r in records)
+    assert db.dimension(db.names().dim_truck) == versions(as_event(r) for r in records)

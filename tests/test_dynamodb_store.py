@@ -11,6 +11,7 @@ from fleetctl.errors import InputError, StoreError
 from fleetctl.scd2.rules import versions
 from fleetctl.warehouse.base import RejectedRecord
 from tests import dynamodb_tables as db
+from tests.scd2_events import as_event
 from tests.warehouse_records import alert, telemetry
 
 pytestmark = pytest.mark.integration
@@ -130,7 +131,7 @@ def test_truck_state_ties_go_to_the_larger_event_id(dynamodb_env: str) -> None:
 def test_dimension_equals_the_rule_over_the_loaded_records(dynamodb_env: str) -> None:
     records = db.transformed_telemetry(seed=11, trucks=4, minutes=60)
     db.load("telemetry", records)
-    assert db.dimension(db.names().dim_truck) == versions(db.as_event(r) for r in records)
+    assert db.dimension(db.names().dim_truck) == versions(as_event(r) for r in records)
 
 
 def test_clickstream_items_equal_the_records_and_reload_is_idempotent(dynamodb_env: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from datetime import datetime
 from itertools import permutations
 
 import pytest
@@ -12,7 +11,8 @@ import pytest
 from fleetctl.reports.clicks import ClicksRequest, clicks_report
 from fleetctl.reports.scd2 import Scd2Request, scd2_report
 from fleetctl.reports.window import Window
-from fleetctl.scd2.rules import DEFAULT_TRACKED, Event, versions
+from fleetctl.scd2.rules import DEFAULT_TRACKED, versions
+from tests.scd2_events import as_event
 
 pytestmark = pytest.mark.integration
 
@@ -86,20 +86,7 @@ def test_the_scd2_report_shows_the_rule_s_versions_and_passes_its_checks(
 ):
     telemetry = report_records[1]["telemetry"]
     report = scd2_report(report_warehouse, Scd2Request(tracked=DEFAULT_TRACKED, recent=100))
-    rule = versions(
-        Event(
-            r["event_id"],
-            r["truck_id"],
-            datetime.strptime(r["event_ts"], "%Y-%m-%dT%H:%M:%SZ"),
-            (
-                r["driver_id"],
-                r["depot_id"],
-                r["health"]["brake_status"],
-                r["health"]["transmission_status"],
-            ),
-        )
-        for r in telemetry
-    )
+    rule = versions(map(as_event, telemetry))
     assert report.ok and all(c.ok for c in report.checks) and report.pending_loads == 0
     assert report.rows == len(rule)
     assert {t.truck_id: t.versions for t in report.versions} == Counter(v.truck_id for v in rule)

@@ -22,6 +22,7 @@ from fleetctl.stores.dynamodb.calls import Calls, serialize
 from fleetctl.stores.dynamodb.items import event_item
 from fleetctl.stores.dynamodb.store import DynamoOptions, DynamoStore
 from tests import dynamodb_tables as db
+from tests.scd2_events import as_event
 from tests.servers.dynamodb_proxy import DynamoProxy
 
 pytestmark = pytest.mark.integration
@@ -54,7 +55,7 @@ def spans(truck: str = "TRK-1") -> list[tuple[str | None, int, int | None]]:
 
 
 def expected(loaded: list[dict[str, Any]]) -> list:
-    return versions(db.as_event(r) for r in loaded)
+    return versions(as_event(r) for r in loaded)
 
 
 def load(*records: dict[str, Any]) -> int:
