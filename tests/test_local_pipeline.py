@@ -13,9 +13,9 @@ import orjson
 import pytest
 
 from fleetctl.config import load_settings
+from fleetctl.core import DeliveryCounts
 from fleetctl.errors import WarehouseError
 from fleetctl.pipeline.ledger import StreamLedger
-from fleetctl.sinks.base import StreamDelivery
 from tests.pipeline_support import dead_letters, telemetry_lines
 
 SMALL = ["--trucks", "4", "--minutes", "15", "--clicks-per-minute", "20", "--seed", "9"]
@@ -261,7 +261,7 @@ def test_a_ledger_counts_only_undelivered_failures_as_dead_lettered(tmp_path: Pa
     from fleetctl.deadletters import DeadLetterFile
     from fleetctl.pipeline.ledger import Failure
 
-    delivery = StreamDelivery()
+    delivery = DeliveryCounts()
     letters = DeadLetterFile(tmp_path, "local")
     ledger = StreamLedger("telemetry", "fleet-telemetry", delivery, threading.Lock(), letters)
     ledger.keep([Failure(b"a\n", "ProcessingFailed", "bad", 1, None, None)], undelivered=False)

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from fleetctl.config import load_settings
+from fleetctl.core import LoadResult, RejectedRecord
 from fleetctl.errors import InputError, WarehouseError
-from fleetctl.warehouse import LoadResult, RejectedRecord, Warehouse, open_warehouse
+from fleetctl.warehouse import Warehouse, open_warehouse
 from tests.warehouse_records import (
     alert,
     clicks_per_minute,

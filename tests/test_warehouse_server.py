@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from fleetctl.config import load_settings
-from fleetctl.warehouse import LoadResult, RejectedRecord, Warehouse, open_warehouse
+from fleetctl.core import LoadResult, RejectedRecord
+from fleetctl.warehouse import Warehouse, open_warehouse
 from tests.warehouse_records import alert, clickstream, telemetry
 
 pytestmark = pytest.mark.integration

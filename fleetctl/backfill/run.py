@@ -14,15 +14,15 @@ from fleetctl.backfill.ledger import Ledger
 from fleetctl.backfill.selection import Router, Selection
 from fleetctl.backfill.sources import Source, expand
 from fleetctl.config import Settings
+from fleetctl.core import STREAMS, LoadResult, RejectedRecord
 from fleetctl.errors import InputError
 from fleetctl.manifest import RunManifest, StreamManifest, new_run_id, utc_now_iso
 from fleetctl.pacing import Event
 from fleetctl.runs import Part, RunResult, deliver_parts
 from fleetctl.scd2 import engine
 from fleetctl.scd2.integrity import CheckResult, run_checks
-from fleetctl.sinks.base import STREAMS
 from fleetctl.stores.snowflake import open_store
-from fleetctl.warehouse import LoadResult, RejectedRecord, Warehouse, loading
+from fleetctl.warehouse import Warehouse, loading
 
 
 @dataclass(frozen=True)

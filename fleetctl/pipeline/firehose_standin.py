@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import orjson
 
 from fleetctl.config import Settings
+from fleetctl.core import RejectedRecord
 from fleetctl.deadletters import iso_now_ms
 from fleetctl.errors import ConfigError, InvocationError
 from fleetctl.lambdas.contract_check import Answer, check_response
@@ -40,7 +41,6 @@ from fleetctl.lambdas.invoker import Invoker
 from fleetctl.pipeline.buffering import Buffer, BufferHints, Clock
 from fleetctl.pipeline.destination import Destination
 from fleetctl.pipeline.ledger import Failure, StreamLedger
-from fleetctl.warehouse.base import RejectedRecord
 
 FUNCTION_ERROR = "Lambda.FunctionError"
 INVALID_RESPONSE = "Lambda.InvalidResponse"

@@ -214,17 +214,9 @@ def _problems(s: StreamReconciliation, checks_manifest: bool) -> list[str]:
 
 
 def _pipeline(stats: StreamManifest, reported_by_sink: bool) -> Pipeline:
-    return Pipeline(
-        generated=stats.generated,
-        accepted=stats.accepted,
-        dead_lettered=stats.dead_lettered,
-        transformed_ok=stats.transformed_ok,
-        dropped=stats.dropped,
-        processing_failed=stats.processing_failed,
-        landed=stats.landed,
-        duplicates_skipped=stats.duplicates_skipped,
-        reported_by_sink=reported_by_sink,
-    )
+    pipeline = Pipeline(generated=stats.generated, reported_by_sink=reported_by_sink)
+    pipeline.copy_counts(stats)
+    return pipeline
 
 
 def _ids(rows: list[dict]) -> Ids:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 from fleetctl.config import Settings
+from fleetctl.core import SinkReport
 from fleetctl.errors import InputError
 from fleetctl.sinks.base import (
     CallObserver,
@@ -14,8 +15,6 @@ from fleetctl.sinks.base import (
     ReportsLag,
     ReportsProgress,
     Sink,
-    SinkReport,
-    StreamDelivery,
 )
 
 __all__ = [
@@ -28,7 +27,6 @@ __all__ = [
     "ReportsProgress",
     "Sink",
     "SinkReport",
-    "StreamDelivery",
     "open_sink",
 ]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from fleetctl.config import Settings
+from fleetctl.core import STREAMS, SinkReport
 from fleetctl.errors import InputError
-from fleetctl.sinks.base import STREAMS, SinkReport
 
 GZIP_LEVEL = 6  # most of level 9's ratio at a fraction of its CPU
 

@@ -21,11 +21,12 @@ from typing import Any, NamedTuple
 from fleetctl import aws
 from fleetctl.batching import FIREHOSE_LIMITS, BatchLimits, batches
 from fleetctl.config import Settings
+from fleetctl.core import STREAMS, SinkReport
 from fleetctl.deadletters import DeadLetter, DeadLetterFile, iso_now_ms
 from fleetctl.errors import InputError
 from fleetctl.pacing import RateLimiter
 from fleetctl.retries import RetryPolicy, classify, is_throttling
-from fleetctl.sinks.base import STREAMS, CallObserver, CallOutcome, SinkReport
+from fleetctl.sinks.base import CallObserver, CallOutcome
 
 OVERSIZE_CODE = "RecordTooLarge"  # ours: Firehose refuses records over 1,000 KiB outright
 

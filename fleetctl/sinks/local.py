@@ -13,6 +13,7 @@ import threading
 import time
 
 from fleetctl.config import Settings
+from fleetctl.core import STREAMS, FinishesRun, SinkReport, Store
 from fleetctl.deadletters import DeadLetterFile
 from fleetctl.errors import ConfigError, InputError
 from fleetctl.lambdas.invoker import Invoker, LocalInvoker
@@ -21,8 +22,8 @@ from fleetctl.pipeline.buffering import BufferHints, Clock
 from fleetctl.pipeline.destination import Destination
 from fleetctl.pipeline.firehose_standin import FirehoseStandIn, StandInOptions
 from fleetctl.pipeline.ledger import StreamLedger
-from fleetctl.sinks.base import STREAMS, LandingObserver, SinkReport
-from fleetctl.stores import FinishesRun, Store, open_store
+from fleetctl.sinks.base import LandingObserver
+from fleetctl.stores import open_store
 
 # Firehose's Snowflake destination accepts 1..128 MB (SnowflakeBufferingHints)
 DESTINATION_RANGE_MB = (1.0, 128.0)

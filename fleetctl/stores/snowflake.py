@@ -12,8 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from fleetctl.config import Settings
+from fleetctl.core import LoadResult, RejectedRecord
 from fleetctl.errors import WarehouseError
-from fleetctl.warehouse import LoadResult, RejectedRecord, Warehouse, open_warehouse
+from fleetctl.warehouse import Warehouse, open_warehouse
 
 EMBEDDED = "embedded"
 

@@ -14,9 +14,7 @@ from typing import Any
 from fleetctl.config import Settings
 from fleetctl.errors import ConfigError
 from fleetctl.warehouse.base import (
-    LoadResult,
     Migration,
-    RejectedRecord,
     Result,
     TableCount,
     Warehouse,
@@ -25,9 +23,7 @@ from fleetctl.warehouse.base import (
 
 __all__ = [
     "TARGETS",
-    "LoadResult",
     "Migration",
-    "RejectedRecord",
     "Result",
     "TableCount",
     "Warehouse",

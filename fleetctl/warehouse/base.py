@@ -7,14 +7,14 @@ fleetctl errors here: `SqlError` for a statement the user gave, `WarehouseError`
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from fleetctl.core import LoadResult, RejectedRecord
 from fleetctl.errors import SqlError, WarehouseError
 
 Params = Sequence[Any] | Mapping[str, Any] | None
@@ -37,38 +37,6 @@ class Result:
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
-
-
-@dataclass
-class LoadResult:
-    """What a load did: rows new to RAW, rows already there (or repeated within the batch), and
-    per enrichment table the rows it inserted or updated."""
-
-    inserted: int = 0
-    skipped_duplicates: int = 0
-    enriched: dict[str, int] = field(default_factory=dict)
-
-    def add(self, other: LoadResult) -> None:
-        self.inserted += other.inserted
-        self.skipped_duplicates += other.skipped_duplicates
-        for table, rows in other.enriched.items():
-            self.enriched[table] = self.enriched.get(table, 0) + rows
-
-
-@dataclass(frozen=True)
-class RejectedRecord:
-    """A record the pipeline refused, with the bytes exactly as they arrived."""
-
-    stream: str
-    reason: str
-    raw: bytes
-    event_id: str | None = None
-    rejected_at: datetime | None = None  # UTC; None means now
-
-    @property
-    def reject_id(self) -> str:
-        """Same stream and bytes, same id: a replayed rejection is one row."""
-        return hashlib.sha256(self.stream.encode() + b"\0" + self.raw).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,10 @@ from typing import Any, TypeVar
 
 import pyarrow as pa
 
+from fleetctl.core import LoadResult, RejectedRecord
 from fleetctl.errors import FleetctlError, InputError
 from fleetctl.warehouse import sql
-from fleetctl.warehouse.base import LoadResult, RejectedRecord, Warehouse
+from fleetctl.warehouse.base import Warehouse
 from fleetctl.warehouse.batch import arrow_batch
 from fleetctl.warehouse.mapping import STREAM_TABLES, StreamTable, raw_merge_sql
 from fleetctl.warehouse.staging import copy_into

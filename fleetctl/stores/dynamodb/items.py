@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from fleetctl.core import RejectedRecord
 from fleetctl.errors import InputError
-from fleetctl.warehouse.base import RejectedRecord
 from fleetctl.warehouse.mapping import STREAM_TABLES
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")

@@ -18,15 +18,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fleetctl.config import Settings
+from fleetctl.core import STREAMS, LoadResult, RejectedRecord
 from fleetctl.errors import ConfigError, InputError
 from fleetctl.retries import RetryPolicy
 from fleetctl.scd2.dynamodb import DimensionTables, DynamoDimension
 from fleetctl.stores.dynamodb import items
 from fleetctl.stores.dynamodb.calls import Calls, open_client, serialize
 from fleetctl.stores.dynamodb.tables import SPECS, TableNames
-from fleetctl.warehouse.base import LoadResult, RejectedRecord
-
-STREAMS = ("clickstream", "telemetry")
 
 
 @dataclass(frozen=True)
