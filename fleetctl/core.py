@@ -1,4 +1,5 @@
-"""The types every layer shares: what a store is, what a load did, what a sink delivered.
+"""The types every layer shares: what a sink and a store are, what a load did, what a sink
+delivered.
 
 Neutral ground: this module imports nothing else of fleetctl, so a sink, a store and a report can
 all use these types without importing one another (a test checks it).
@@ -15,6 +16,11 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 import msgspec
 
 STREAMS = ("clickstream", "telemetry")
+# the fields every store needs in a record of each stream (its key and time), in checking order
+RECORD_KEYS = {
+    "clickstream": ("event_id", "event_ts", "item_id"),
+    "telemetry": ("event_id", "truck_id", "event_ts"),
+}
 
 
 class DeliveryCounts(msgspec.Struct, kw_only=True):
@@ -109,6 +115,16 @@ class RejectedRecord:
     def reject_id(self) -> str:
         """Same stream and bytes, same id: a replayed rejection is one row."""
         return hashlib.sha256(self.stream.encode() + b"\0" + self.raw).hexdigest()
+
+
+class Sink(Protocol):
+    """Accepts newline-terminated serialized records; `close` flushes and says what was accepted."""
+
+    name: str
+
+    def send(self, stream: str, records: list[bytes]) -> None: ...
+
+    def close(self) -> SinkReport: ...
 
 
 class Store(Protocol):

@@ -227,7 +227,7 @@ def test_records_a_store_refuses_go_to_the_dead_letters_and_replay_into_a_workin
     from fleetctl.lambdas.runtime import FunctionTable
     from fleetctl.pipeline.buffering import BufferHints
     from fleetctl.pipeline.firehose_standin import StandInOptions
-    from fleetctl.sinks.local import LocalSink
+    from fleetctl.pipeline.sink import LocalSink
 
     settings = load_settings()
     source, _ = broken_file(tmp_path / "broken.jsonl")

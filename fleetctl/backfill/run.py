@@ -19,10 +19,10 @@ from fleetctl.errors import InputError
 from fleetctl.manifest import RunManifest, StreamManifest, new_run_id, utc_now_iso
 from fleetctl.pacing import Event
 from fleetctl.runs import Part, RunResult, deliver_parts
-from fleetctl.scd2 import engine
-from fleetctl.scd2.integrity import CheckResult, run_checks
-from fleetctl.stores.snowflake import open_store
 from fleetctl.warehouse import Warehouse, loading
+from fleetctl.warehouse import dimension_build as engine
+from fleetctl.warehouse.dimension_checks import CheckResult, run_checks
+from fleetctl.warehouse.store import open_store
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def run_backfill(
     warehouse, tracked = warehouse_store.warehouse, warehouse_store.tracked
     with warehouse:
         if to_send:
-            from fleetctl.sinks.local import open_sink
+            from fleetctl.pipeline.sink import open_sink
 
             store = (
                 PreviewStore(warehouse, preview) if preview is not None else LandingStore(warehouse)
@@ -184,10 +184,10 @@ class LandingStore:
         self.warehouse = warehouse
 
     def load(self, stream: str, records: Iterable[Mapping[str, Any]]) -> LoadResult:
-        return self.warehouse.load(stream, records)
+        return loading.load_records(self.warehouse, stream, records)
 
     def load_rejected(self, rows: Iterable[RejectedRecord]) -> LoadResult:
-        return self.warehouse.load_rejected(rows)
+        return loading.load_rejected(self.warehouse, rows)
 
     def close(self) -> None:
         """The backfill closes the warehouse."""

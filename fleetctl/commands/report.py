@@ -194,11 +194,11 @@ def clicks(
 def _with_warehouse(settings: Any, job: Any) -> Any:
     """Run `job` on the warehouse; the embedded one is migrated first, as the local pipeline
     does (a Snowflake account only by `fleetctl db migrate`)."""
-    from fleetctl.warehouse import open_warehouse
+    from fleetctl.warehouse import migrations, open_warehouse
 
     with open_warehouse(settings) as wh:
-        if wh.target == "embedded":
-            wh.migrate()
+        if wh.migrates_on_open:
+            migrations.apply(wh)
         return job(wh)
 
 

@@ -5,8 +5,8 @@ which keys the table holds already (BatchGetItem, strongly consistent) and write
 so `inserted` counts exactly the items that are new, as the warehouse's MERGE does, and a replay
 costs reads instead of writes. Telemetry writes a reading's alerts before the reading, so a stored
 reading always has its alerts; then each truck's latest reading (conditional: only if newer) and
-its SCD2 versions (`fleetctl.scd2.dynamodb`), which always run, so replaying a load that stopped
-halfway completes it.
+its SCD2 versions (`fleetctl.dynamodb.dimension`), which always run, so replaying a load that
+stopped halfway completes it.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from typing import Any
 
 from fleetctl.config import Settings
 from fleetctl.core import STREAMS, LoadResult, RejectedRecord
+from fleetctl.dynamodb import items
+from fleetctl.dynamodb.calls import Calls, open_client, serialize
+from fleetctl.dynamodb.dimension import DimensionTables, DynamoDimension
+from fleetctl.dynamodb.tables import SPECS, TableNames
 from fleetctl.errors import ConfigError, InputError
 from fleetctl.retries import RetryPolicy
-from fleetctl.scd2.dynamodb import DimensionTables, DynamoDimension
-from fleetctl.stores.dynamodb import items
-from fleetctl.stores.dynamodb.calls import Calls, open_client, serialize
-from fleetctl.stores.dynamodb.tables import SPECS, TableNames
 
 
 @dataclass(frozen=True)

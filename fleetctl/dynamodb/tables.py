@@ -11,10 +11,10 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from fleetctl.config import Settings
+from fleetctl.dynamodb.calls import open_client, store_error
+from fleetctl.dynamodb.items import TTL_ATTRIBUTE
 from fleetctl.errors import ConfigError
 from fleetctl.retries import classify
-from fleetctl.stores.dynamodb.calls import open_client, store_error
-from fleetctl.stores.dynamodb.items import TTL_ATTRIBUTE
 
 NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")  # DynamoDB's rule for table names
 WAIT_DELAY_S = 2

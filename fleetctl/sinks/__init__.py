@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 from fleetctl.config import Settings
-from fleetctl.core import SinkReport
+from fleetctl.core import Sink, SinkReport
 from fleetctl.errors import InputError
 from fleetctl.sinks.base import (
     CallObserver,
@@ -14,7 +14,6 @@ from fleetctl.sinks.base import (
     ReportsCalls,
     ReportsLag,
     ReportsProgress,
-    Sink,
 )
 
 __all__ = [
@@ -34,7 +33,7 @@ __all__ = [
 SINKS = {
     "file": "fleetctl.sinks.file",
     "firehose": "fleetctl.sinks.firehose",
-    "local": "fleetctl.sinks.local",
+    "local": "fleetctl.pipeline.sink",
 }
 
 

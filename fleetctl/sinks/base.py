@@ -9,16 +9,6 @@ from typing import Protocol, runtime_checkable
 from fleetctl.core import SinkReport
 
 
-class Sink(Protocol):
-    """Accepts newline-terminated serialized records; `close` flushes and says what was accepted."""
-
-    name: str
-
-    def send(self, stream: str, records: list[bytes]) -> None: ...
-
-    def close(self) -> SinkReport: ...
-
-
 @runtime_checkable
 class Flushes(Protocol):
     """A sink that holds records back (buffers) and can deliver all it holds on demand."""

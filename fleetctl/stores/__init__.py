@@ -15,8 +15,8 @@ from fleetctl.errors import ConfigError
 
 # module names, imported on use so `--help` never pays for boto3 or the connector
 STORES = {
-    "snowflake": "fleetctl.stores.snowflake",
-    "dynamodb": "fleetctl.stores.dynamodb.store",
+    "snowflake": "fleetctl.warehouse.store",
+    "dynamodb": "fleetctl.dynamodb.store",
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from fleetctl.config import Settings
 from fleetctl.errors import ConfigError
-from fleetctl.warehouse.base import (
+from fleetctl.warehouse.connection import (
     Migration,
     Result,
     TableCount,

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from fleetctl.errors import ConfigError
-from fleetctl.scd2 import statements as sql
+from fleetctl.scd2.tracked import tracked_columns
 from fleetctl.warehouse import Warehouse
+from fleetctl.warehouse import dimension_sql as sql
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def build(
     dimension is left as it is.
     """
     started = time.perf_counter()
-    columns = sql.tracked_columns(tracked)
+    columns = tracked_columns(tracked)
     signature = ",".join(columns)
     _check_tracked(warehouse, signature, full)
     if trucks and not full:

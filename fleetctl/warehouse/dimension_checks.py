@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fleetctl.scd2 import statements as sql
+from fleetctl.scd2.tracked import tracked_columns
 from fleetctl.warehouse import Warehouse
+from fleetctl.warehouse import dimension_sql as sql
 
 # each check: what must hold, and the rows of the dimension (with NEXT_FROM, EXPECTED_HASH and
 # CURRENT_ROWS of their truck alongside) that break it
@@ -52,7 +53,7 @@ class CheckResult:
 
 
 def run_checks(warehouse: Warehouse, tracked: Sequence[str]) -> list[CheckResult]:
-    columns = sql.tracked_columns(tracked)
+    columns = tracked_columns(tracked)
     rows = f"""
 SELECT TRUCK_ID, EFFECTIVE_FROM, EFFECTIVE_TO, IS_CURRENT, ROW_HASH,
        {sql.row_hash(columns)} AS EXPECTED_HASH,

@@ -13,7 +13,7 @@ import warnings
 from fleetctl.config import Settings
 from fleetctl.errors import WarehouseError
 from fleetctl.warehouse import identifier
-from fleetctl.warehouse.base import Warehouse
+from fleetctl.warehouse.connection import Warehouse
 
 
 def open_warehouse(settings: Settings) -> Warehouse:
@@ -48,6 +48,7 @@ def open_warehouse(settings: Settings) -> Warehouse:
         database=database,
         schema=schema,
         load_batch_rows=int(settings.get("warehouse.load_batch_rows")),
+        migrates_on_open=True,
         on_close=close,
     )
 

@@ -15,7 +15,7 @@ from typing import Any
 from fleetctl.config import Settings, env_var_for
 from fleetctl.errors import ConfigError, WarehouseError
 from fleetctl.warehouse import identifier
-from fleetctl.warehouse.base import Warehouse, one_line
+from fleetctl.warehouse.connection import Warehouse, one_line
 
 PASSWORD = "snowflake"
 KEY_PAIR = "snowflake_jwt"

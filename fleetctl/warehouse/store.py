@@ -13,10 +13,8 @@ from typing import Any
 
 from fleetctl.config import Settings
 from fleetctl.core import LoadResult, RejectedRecord
-from fleetctl.errors import WarehouseError
-from fleetctl.warehouse import Warehouse, open_warehouse
-
-EMBEDDED = "embedded"
+from fleetctl.scd2.tracked import tracked_columns
+from fleetctl.warehouse import Warehouse, loading, migrations
 
 
 class WarehouseStore:
@@ -27,14 +25,14 @@ class WarehouseStore:
         self.tracked = list(tracked)
 
     def load(self, stream: str, records: Iterable[Mapping[str, Any]]) -> LoadResult:
-        return self.warehouse.load(stream, records)
+        return loading.load_records(self.warehouse, stream, records)
 
     def load_rejected(self, rows: Iterable[RejectedRecord]) -> LoadResult:
-        return self.warehouse.load_rejected(rows)
+        return loading.load_rejected(self.warehouse, rows)
 
     def finish(self) -> None:
         """Take the telemetry loads the truck dimension has not seen yet into CORE.DIM_TRUCK."""
-        from fleetctl.scd2.engine import build
+        from fleetctl.warehouse.dimension_build import build
 
         build(self.warehouse, self.tracked)
 
@@ -43,29 +41,6 @@ class WarehouseStore:
 
 
 def open_store(settings: Settings) -> WarehouseStore:
-    from fleetctl.scd2.statements import tracked_columns
-
     tracked = list(settings.get("scd2.tracked"))
     tracked_columns(tracked)  # a configuration mistake stops the run before anything is sent
-    warehouse = open_warehouse(settings)
-    try:
-        if warehouse.target == EMBEDDED:
-            warehouse.migrate()
-        else:
-            _require_migrated(warehouse)
-    except BaseException:
-        warehouse.close()
-        raise
-    return WarehouseStore(warehouse, tracked)
-
-
-def _require_migrated(warehouse: Warehouse) -> None:
-    from fleetctl.warehouse import migrations
-
-    _, pending = migrations.state(warehouse)
-    if pending:
-        raise WarehouseError(
-            f"the {warehouse.target} warehouse at {warehouse.location} lacks "
-            f"{len(pending)} migration(s), first {pending[0].label} "
-            "(run `fleetctl db migrate` first?)"
-        )
+    return WarehouseStore(migrations.open_ready(settings), tracked)

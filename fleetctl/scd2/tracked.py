@@ -1,0 +1,39 @@
+"""The tracked attributes (`scd2.tracked`): the telemetry fields whose change opens a new version
+of a truck, checked once for both stores."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from fleetctl.errors import ConfigError
+
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+# what can be tracked (CORE.DIM_TRUCK and the DynamoDB dimension have a column for each), with
+# the path of keys that reaches it in a telemetry record
+TRACKABLE = {
+    "driver_id": ("driver_id",),
+    "depot_id": ("depot_id",),
+    "brake_status": ("health", "brake_status"),
+    "transmission_status": ("health", "transmission_status"),
+}
+
+
+def tracked_columns(tracked: Sequence[str]) -> list[str]:
+    """Upper-case column names for the configured attributes; each must be trackable."""
+    columns = []
+    for name in tracked:
+        if not isinstance(name, str) or not IDENTIFIER.match(name):
+            raise ConfigError(f"scd2.tracked: {name!r} is not a valid column name")
+        if name.lower() not in TRACKABLE:
+            known = ", ".join(sorted(TRACKABLE))
+            raise ConfigError(f"scd2.tracked: {name!r} is not a tracked-able column ({known})")
+        columns.append(name.upper())
+    if not columns:
+        raise ConfigError("scd2.tracked: at least one attribute must be tracked")
+    return columns
+
+
+def record_path(column: str) -> tuple[str, ...]:
+    """Where the tracked `column` (as `tracked_columns` names it) sits in a telemetry record."""
+    return TRACKABLE[column.lower()]
