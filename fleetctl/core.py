@@ -8,7 +8,8 @@ all use these types without importing one another (a test checks it).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol, runtime_checkable
@@ -145,3 +146,59 @@ class FinishesRun(Protocol):
     """A store with work to do once a run's last batch has landed (derived tables to refresh)."""
 
     def finish(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class TruckChange:
+    """What a build does to one truck's history: versions added, removed, closed, split."""
+
+    truck_id: str
+    added: int
+    removed: int
+    closed: int
+    split: int
+
+
+@dataclass
+class BuildResult:
+    mode: str  # "incremental" or "full"
+    applied: bool  # False for a dry run
+    loads: int  # RAW loads taken in
+    trucks: int  # trucks whose history was recomputed
+    changes: list[TruckChange] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def total(self, kind: str) -> int:
+        return sum(getattr(change, kind) for change in self.changes)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    rule: str
+    violations: int  # offending rows
+    examples: tuple[str, ...]  # a few offending trucks
+
+    @property
+    def ok(self) -> bool:
+        return self.violations == 0
+
+
+class Landing(Protocol):
+    """A store's side of a backfill: history lands through `store` without the store's
+    end-of-run work (a preview stages it and lands nothing), then the truck dimension is
+    rebuilt from it and checked."""
+
+    target: str  # where history lands, for the resume ledger: landed in one is not in another
+    store: Store  # the pipeline's store; the landing, not the pipeline, closes what it holds
+
+    def rebuild(self, *, full: bool, trucks: Sequence[str]) -> BuildResult: ...
+
+    def checks(self) -> list[CheckResult]: ...
+
+
+@runtime_checkable
+class OffersLanding(Protocol):
+    """A store that can take a backfill (the "landing/preview" capability)."""
+
+    def landing(self, *, preview: bool) -> AbstractContextManager[Landing]: ...

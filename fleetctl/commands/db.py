@@ -53,17 +53,10 @@ def status(ctx: typer.Context, target: Target = None, json: Json = False) -> Non
 def create_tables(ctx: typer.Context, store: Store = None, json: Json = False) -> None:
     """Create the store's tables that are missing: on demand, TTL on the raw event tables."""
     from fleetctl import console
-    from fleetctl.dynamodb.tables import create_store_tables
-    from fleetctl.errors import InputError
+    from fleetctl.stores import create_store_tables
     from fleetctl.views import store_tables as view
 
-    settings = settings_for(ctx, {"store": store})
-    if settings.get("store") != "dynamodb":
-        raise InputError(
-            f"--store {settings.get('store')}: only the dynamodb store has tables to create; "
-            "the warehouse's come from `fleetctl db migrate`"
-        )
-    states = create_store_tables(settings)
+    states = create_store_tables(settings_for(ctx, {"store": store}))
     if json:
         console.emit_json(view.tables_document(states))
     else:

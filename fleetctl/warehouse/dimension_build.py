@@ -6,37 +6,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from fleetctl.core import BuildResult, TruckChange
 from fleetctl.errors import ConfigError
 from fleetctl.scd2.tracked import tracked_columns
 from fleetctl.warehouse import Warehouse
 from fleetctl.warehouse import dimension_sql as sql
-
-
-@dataclass(frozen=True)
-class TruckChange:
-    """What a build does to one truck's history: versions added, removed, closed, split."""
-
-    truck_id: str
-    added: int
-    removed: int
-    closed: int
-    split: int
-
-
-@dataclass
-class BuildResult:
-    mode: str  # "incremental" or "full"
-    applied: bool  # False for a dry run
-    loads: int  # RAW loads taken in
-    trucks: int  # trucks whose history was recomputed
-    changes: list[TruckChange] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def total(self, kind: str) -> int:
-        return sum(getattr(change, kind) for change in self.changes)
 
 
 def build(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from fleetctl.core import CheckResult
 from fleetctl.scd2.tracked import tracked_columns
 from fleetctl.warehouse import Warehouse
 from fleetctl.warehouse import dimension_sql as sql
@@ -38,18 +38,6 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
         "ROW_HASH IS DISTINCT FROM EXPECTED_HASH",
     ),
 )
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    name: str
-    rule: str
-    violations: int  # offending rows
-    examples: tuple[str, ...]  # a few offending trucks
-
-    @property
-    def ok(self) -> bool:
-        return self.violations == 0
 
 
 def run_checks(warehouse: Warehouse, tracked: Sequence[str]) -> list[CheckResult]:
