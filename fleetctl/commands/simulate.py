@@ -9,6 +9,7 @@ import typer
 from fleetctl.commands import options, settings_for
 
 
+@options.sending
 def simulate(
     ctx: typer.Context,
     trucks: Annotated[int | None, typer.Option(help="Trucks in the fleet.")] = None,
@@ -22,17 +23,8 @@ def simulate(
     start: Annotated[
         str | None, typer.Option(help="First simulated minute, ISO-8601 (UTC if no offset).")
     ] = None,
-    realtime: options.Realtime = False,
-    speed: options.Speed = None,
-    sink: options.Sink = None,
-    out: options.Out = None,
-    compress: options.Compress = None,
-    concurrency: options.Concurrency = None,
-    rate: options.Rate = None,
-    clickstream_stream: options.ClickstreamStream = None,
-    telemetry_stream: options.TelemetryStream = None,
-    store: options.Store = None,
-    json: options.Json = False,
+    *,
+    sending: options.Sending,
 ) -> None:
     """Generate realistic clickstream and per-minute telemetry."""
     from fleetctl import console
@@ -42,9 +34,6 @@ def simulate(
     from fleetctl.sinks import open_sink
     from fleetctl.views import runs
 
-    sink_flags = options.sink_overrides(
-        sink, out, compress, concurrency, rate, clickstream_stream, telemetry_stream, store
-    )
     settings = settings_for(
         ctx,
         {
@@ -53,19 +42,19 @@ def simulate(
             "simulate.clicks_per_minute": clicks_per_minute,
             "simulate.seed": seed,
             "simulate.start": start,
-            "simulate.speed": speed_option(realtime, speed),
-            **sink_flags,
+            "simulate.speed": speed_option(sending.realtime, sending.speed),
+            **sending.overrides(),
         },
     )
     request = SimulationRequest.from_settings(settings)
-    options.check_sink_flags(sink_flags, request.sink)
+    sending.check(request.sink)
     target = open_sink(request.sink, settings)
     with console.progress(runs.DeliveryColumn(target)) as bar:
         task = bar.add_task(f"simulate → {request.sink}", total=request.minutes)
         result = run_simulation(
             request, target, settings.home, on_minute=lambda done: bar.update(task, completed=done)
         )
-    if json:
+    if sending.json:
         console.emit_json(runs.document(result))
     else:
         runs.summary(result)

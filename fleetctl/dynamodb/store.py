@@ -22,9 +22,11 @@ from fleetctl.core import STREAMS, LoadResult, RejectedRecord
 from fleetctl.dynamodb import items
 from fleetctl.dynamodb.calls import Calls, open_client, serialize
 from fleetctl.dynamodb.dimension import DimensionTables, DynamoDimension
+from fleetctl.dynamodb.options import SECTION, dynamo_settings
 from fleetctl.dynamodb.tables import SPECS, TableNames
-from fleetctl.errors import ConfigError, InputError
+from fleetctl.errors import InputError
 from fleetctl.retries import RetryPolicy
+from fleetctl.scd2.tracked import tracked_attributes
 
 
 @dataclass(frozen=True)
@@ -38,21 +40,15 @@ class DynamoOptions:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DynamoOptions:
-        section = settings.section("dynamodb")
-        retry = RetryPolicy.from_settings(settings, "dynamodb")
-        options = cls(
-            tables=TableNames.from_settings(settings),
-            tracked=tuple(settings.get("scd2.tracked")),
-            ttl_days=int(section["ttl_days"]),
-            load_batch_records=int(section["load_batch_records"]),
-            concurrency=int(section["concurrency"]),
-            retry=retry,
+        options = dynamo_settings(settings)
+        return cls(
+            tables=TableNames.from_options(options),
+            tracked=tuple(tracked_attributes(settings)),
+            ttl_days=options.ttl_days,
+            load_batch_records=options.load_batch_records,
+            concurrency=options.concurrency,
+            retry=options.retry_policy(SECTION),
         )
-        if options.ttl_days < 0 or min(options.load_batch_records, options.concurrency) < 1:
-            raise ConfigError(
-                "dynamodb: ttl_days must be >= 0, load_batch_records and concurrency >= 1"
-            )
-        return options
 
 
 class DynamoStore:

@@ -13,6 +13,7 @@ from typing import Any
 from fleetctl.config import Settings
 from fleetctl.dynamodb.calls import open_client, store_error
 from fleetctl.dynamodb.items import TTL_ATTRIBUTE
+from fleetctl.dynamodb.options import DynamoSettings, dynamo_settings
 from fleetctl.errors import ConfigError
 from fleetctl.retries import classify
 
@@ -51,10 +52,13 @@ class TableNames:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TableNames:
-        prefix = str(settings.get("dynamodb.table_prefix"))
+        return cls.from_options(dynamo_settings(settings))
+
+    @classmethod
+    def from_options(cls, options: DynamoSettings) -> TableNames:
         names = {}
         for role in SPECS:
-            name = prefix + str(settings.get(f"dynamodb.tables.{role}"))
+            name = options.table_prefix + getattr(options.tables, role)
             if not NAME.match(name):
                 raise ConfigError(
                     f"dynamodb.tables.{role}: {name!r} is not a DynamoDB table name "

@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Annotated, Literal
+
+import msgspec
 
 from fleetctl.errors import InputError
 from fleetctl.manifest import RunManifest, StreamManifest, read_manifest
@@ -33,6 +36,14 @@ from fleetctl.reports.window import SQL_TS_FORMAT, Window, iso, parse_iso
 from fleetctl.warehouse import Warehouse
 
 RAW_TABLES = {"clickstream": "RAW.CLICKSTREAM", "telemetry": "RAW.TRUCK_TELEMETRY"}
+
+
+class ReconcileOptions(msgspec.Struct, kw_only=True):
+    """The report's settings, `reports.*`."""
+
+    bucket: Literal["minute", "hour"]
+    allowed_lateness_s: Annotated[int, msgspec.Meta(ge=0)]
+    samples: Annotated[int, msgspec.Meta(ge=0)]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Annotated
 
 import msgspec
 
@@ -19,6 +20,12 @@ PENDING_LOADS = (
     "SELECT COUNT(DISTINCT LOAD_ID) AS PENDING FROM RAW.TRUCK_TELEMETRY "
     f"WHERE LOAD_ID NOT IN (SELECT LOAD_ID FROM {statements.LOADS})"
 )
+
+
+class Scd2Options(msgspec.Struct, kw_only=True):
+    """The report's settings, `reports.*` (the tracked attributes are `scd2.tracked`)."""
+
+    recent_changes: Annotated[int, msgspec.Meta(ge=0)]
 
 
 @dataclass(frozen=True)

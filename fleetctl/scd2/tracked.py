@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import msgspec
+
+from fleetctl.config import Settings
 from fleetctl.errors import ConfigError
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
@@ -17,6 +20,17 @@ TRACKABLE = {
     "brake_status": ("health", "brake_status"),
     "transmission_status": ("health", "transmission_status"),
 }
+
+
+def tracked_attributes(settings: Settings) -> list[str]:
+    """`scd2.tracked`, decoded and checked: a configuration mistake stops a run before it sends."""
+    tracked = settings.options("scd2", TrackedOptions).tracked
+    tracked_columns(tracked)
+    return tracked
+
+
+class TrackedOptions(msgspec.Struct, kw_only=True):
+    tracked: list[str]
 
 
 def tracked_columns(tracked: Sequence[str]) -> list[str]:

@@ -25,10 +25,20 @@ from fleetctl.core import STREAMS, SinkReport
 from fleetctl.deadletters import DeadLetter, DeadLetterFile, iso_now_ms
 from fleetctl.errors import InputError
 from fleetctl.pacing import RateLimiter
-from fleetctl.retries import RetryPolicy, classify, is_throttling
+from fleetctl.retries import RetryOptions, RetryPolicy, classify, is_throttling
 from fleetctl.sinks.base import CallObserver, CallOutcome
 
+SECTION = "sinks.firehose"
 OVERSIZE_CODE = "RecordTooLarge"  # ours: Firehose refuses records over 1,000 KiB outright
+
+
+class FirehoseSettings(RetryOptions, kw_only=True):
+    """`sinks.firehose.*`, decoded once."""
+
+    concurrency: int
+    rate: float
+    connect_timeout_s: float
+    read_timeout_s: float
 
 
 @dataclass(frozen=True)
@@ -54,15 +64,13 @@ class FirehoseOptions:
         return BatchLimits(max_records=min(FIREHOSE_LIMITS.max_records, tenth))
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> FirehoseOptions:
-        section = settings.section("sinks.firehose")
-        retry = RetryPolicy.from_settings(settings, "sinks.firehose")
+    def from_settings(cls, settings: Settings, section: FirehoseSettings) -> FirehoseOptions:
         return cls(
             delivery_streams={stream: str(settings.get(f"streams.{stream}")) for stream in STREAMS},
             dead_letter_dir=settings.home / "dead-letters",
-            concurrency=int(section["concurrency"]),
-            rate_per_s=float(section["rate"]),
-            retry=retry,
+            concurrency=section.concurrency,
+            rate_per_s=section.rate,
+            retry=section.retry_policy(SECTION),
         )
 
 
@@ -241,13 +249,13 @@ def open_sink(settings: Settings) -> FirehoseSink:
     """A sink on the standard AWS configuration chain: profiles, AWS_REGION, AWS_ENDPOINT_URL..."""
     from botocore.config import Config
 
-    options = FirehoseOptions.from_settings(settings)
-    section = settings.section("sinks.firehose")
+    section = settings.options(SECTION, FirehoseSettings)
+    options = FirehoseOptions.from_settings(settings, section)
     config = Config(
         # one attempt per call: the sink's own loop retries, and counts every resend
         retries={"mode": "standard", "total_max_attempts": 1},
         max_pool_connections=options.concurrency,
-        connect_timeout=float(section["connect_timeout_s"]),
-        read_timeout=float(section["read_timeout_s"]),
+        connect_timeout=section.connect_timeout_s,
+        read_timeout=section.read_timeout_s,
     )
     return FirehoseSink(aws.client("firehose", config, require_credentials=True), options)

@@ -14,7 +14,7 @@ from typing import Any
 
 from fleetctl.config import Settings
 from fleetctl.core import BuildResult, CheckResult, LoadResult, RejectedRecord
-from fleetctl.scd2.tracked import tracked_columns
+from fleetctl.scd2.tracked import tracked_attributes
 from fleetctl.warehouse import Warehouse, loading, migrations
 
 
@@ -118,8 +118,7 @@ class _PreviewStore:
 
 
 def open_store(settings: Settings) -> WarehouseStore:
-    tracked = list(settings.get("scd2.tracked"))
-    tracked_columns(tracked)  # a configuration mistake stops the run before anything is sent
+    tracked = tracked_attributes(settings)
     return WarehouseStore(migrations.open_ready(settings), tracked, _target(settings))
 
 
