@@ -32,6 +32,7 @@ __all__ = [
     "Sink",
     "SinkReport",
     "SinkSpec",
+    "batching_sinks",
     "open_sink",
 ]
 
@@ -56,6 +57,8 @@ class SinkSpec:
     module: str
     summary: str = ""  # for --sink's help, after the name
     flags: tuple[Flag, ...] = ()
+    # a BatchingSink: its `sinks.<name>.*` have `concurrency` and `rate`, it reports every call
+    batching: bool = False
 
 
 PIPELINE = "local"  # the sink that runs the whole pipeline here, into a store
@@ -85,6 +88,7 @@ SINKS = {
             ),
             Flag("--rate", "sinks.firehose.rate", float, "Firehose: new records/s cap (0: none)."),
         ),
+        batching=True,
     ),
     PIPELINE: SinkSpec(
         "fleetctl.pipeline.sink",
@@ -104,6 +108,10 @@ STREAM_FLAGS = tuple(
     Flag(f"--{stream}-stream", f"streams.{stream}", str, f"Firehose delivery stream of {stream}.")
     for stream in STREAMS
 )
+
+
+def batching_sinks() -> list[str]:
+    return [name for name, spec in SINKS.items() if spec.batching]
 
 
 def open_sink(name: str, settings: Settings, store: Store | None = None) -> Sink:
