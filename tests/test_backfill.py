@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from fleetctl.backfill import run as backfill_run
+from fleetctl.backfill import job as backfill_run
 from fleetctl.backfill.sources import FileSource
 from fleetctl.config import load_settings
 from fleetctl.scd2.rules import versions
@@ -229,5 +229,5 @@ def test_a_store_that_cannot_land_history_is_refused_before_it_is_opened(
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
         "error: backfill rebuilds a store's truck dimension from history; the dynamodb store "
-        "cannot (use --store snowflake)"
+        "cannot (use --store warehouse)"
     ]

@@ -64,7 +64,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "fleetctl.commands",
                 "fleetctl.loadtest",
                 "fleetctl.replay",
-                "fleetctl.runs",
+                "fleetctl.delivery",
                 "fleetctl.simulate",
                 "fleetctl.views",
             }

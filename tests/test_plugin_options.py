@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fleetctl.commands.options import OWNED
+from fleetctl.commands.sink_flags import OWNED
 from fleetctl.sinks import SINKS
 
 

@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from fleetctl import aws
-from fleetctl.backfill.ledger import Ledger
+from fleetctl.backfill.resume import ResumeLedger
 from fleetctl.backfill.selection import Router, Selection
 from fleetctl.backfill.sources import Source, expand
 from fleetctl.config import Settings
 from fleetctl.core import STREAMS, BuildResult, CheckResult, Landing, OffersLanding
+from fleetctl.delivery import Part, RunResult, deliver_parts
 from fleetctl.errors import InputError
 from fleetctl.manifest import RunManifest, StreamManifest, new_run_id, utc_now_iso
 from fleetctl.pacing import Event
-from fleetctl.runs import Part, RunResult, deliver_parts
 from fleetctl.sinks import PIPELINE, open_sink
 from fleetctl.stores import open_store, require
 
@@ -75,7 +75,7 @@ def _backfill(
     landing: Landing,
     on_sent: Callable[[int], None] | None,
 ) -> BackfillResult:
-    ledger = Ledger(settings.home, landing.target)
+    ledger = ResumeLedger(settings.home, landing.target)
     selection = request.selection.key
     # the ledger saves the work of sources landed before; loads are idempotent all the same
     landed_before = [
@@ -117,7 +117,7 @@ def _manifest(request: BackfillRequest) -> RunManifest:
 def _parts(
     request: BackfillRequest,
     sources: list[Source],
-    ledger: Ledger,
+    ledger: ResumeLedger,
     outcomes: list[SourceOutcome],
     manifest: RunManifest,
 ) -> Iterator[Part]:

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from fleetctl.commands import options, settings_for
+from fleetctl.commands import settings_for, sink_flags
 
 
-@options.sending
+@sink_flags.sending
 def replay(
     ctx: typer.Context,
     paths: Annotated[
@@ -22,7 +22,7 @@ def replay(
         ),
     ],
     *,
-    sending: options.Sending,
+    sending: sink_flags.Sending,
 ) -> None:
     """Resend recorded records in event order, optionally at their original pace."""
     from fleetctl import console
@@ -30,7 +30,7 @@ def replay(
     from fleetctl.pacing import speed_option
     from fleetctl.replay import ReplayRequest, count_records, run_replay
     from fleetctl.sinks import open_sink
-    from fleetctl.views import runs
+    from fleetctl.views import delivery
 
     settings = settings_for(
         ctx,
@@ -43,11 +43,11 @@ def replay(
     sending.check(request.sink)
     total = count_records(request.paths)
     target = open_sink(request.sink, settings)
-    with console.progress(runs.DeliveryColumn(target)) as bar:
+    with console.progress(delivery.DeliveryColumn(target)) as bar:
         task = bar.add_task(f"replay → {request.sink}", total=total)
         result = run_replay(request, target, settings.home, on_sent=lambda n: bar.advance(task, n))
     if sending.json:
-        console.emit_json(runs.document(result))
+        console.emit_json(delivery.document(result))
     else:
-        runs.summary(result)
+        delivery.summary(result)
     raise_if_undelivered(result.report)

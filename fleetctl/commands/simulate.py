@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from fleetctl.commands import options, settings_for
+from fleetctl.commands import settings_for, sink_flags
 
 
-@options.sending
+@sink_flags.sending
 def simulate(
     ctx: typer.Context,
     trucks: Annotated[int | None, typer.Option(help="Trucks in the fleet.")] = None,
@@ -24,7 +24,7 @@ def simulate(
         str | None, typer.Option(help="First simulated minute, ISO-8601 (UTC if no offset).")
     ] = None,
     *,
-    sending: options.Sending,
+    sending: sink_flags.Sending,
 ) -> None:
     """Generate realistic clickstream and per-minute telemetry."""
     from fleetctl import console
@@ -32,7 +32,7 @@ def simulate(
     from fleetctl.pacing import speed_option
     from fleetctl.simulate import SimulationRequest, run_simulation
     from fleetctl.sinks import open_sink
-    from fleetctl.views import runs
+    from fleetctl.views import delivery
 
     settings = settings_for(
         ctx,
@@ -49,13 +49,13 @@ def simulate(
     request = SimulationRequest.from_settings(settings)
     sending.check(request.sink)
     target = open_sink(request.sink, settings)
-    with console.progress(runs.DeliveryColumn(target)) as bar:
+    with console.progress(delivery.DeliveryColumn(target)) as bar:
         task = bar.add_task(f"simulate → {request.sink}", total=request.minutes)
         result = run_simulation(
             request, target, settings.home, on_minute=lambda done: bar.update(task, completed=done)
         )
     if sending.json:
-        console.emit_json(runs.document(result))
+        console.emit_json(delivery.document(result))
     else:
-        runs.summary(result)
+        delivery.summary(result)
     raise_if_undelivered(result.report)

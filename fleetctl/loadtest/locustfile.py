@@ -21,7 +21,7 @@ from locust.runners import WorkerRunner
 from fleetctl.config import load_settings
 from fleetctl.errors import InputError
 from fleetctl.loadtest.profiles import configured_thresholds
-from fleetctl.loadtest.sources import sources_for
+from fleetctl.loadtest.record_sources import sources_for
 from fleetctl.sinks import CallOutcome, batching_sinks, open_sink
 
 SETTINGS = load_settings()

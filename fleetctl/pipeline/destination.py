@@ -16,8 +16,8 @@ from fleetctl.core import RejectedRecord, Store
 from fleetctl.deadletters import iso_now_ms
 from fleetctl.errors import FleetctlError
 from fleetctl.pacing import event_time_s
+from fleetctl.pipeline.accounting import Failure, StreamLedger
 from fleetctl.pipeline.buffering import Buffer, BufferHints, Clock
-from fleetctl.pipeline.ledger import Failure, StreamLedger
 from fleetctl.sinks.base import LandingObserver
 
 LOAD_FAILED = "Store.LoadFailed"  # Ok records the store did not take

@@ -39,9 +39,9 @@ from fleetctl.lambdas.events import (
     firehose_batches,
 )
 from fleetctl.lambdas.invoker import Invoker
+from fleetctl.pipeline.accounting import Failure, StreamLedger
 from fleetctl.pipeline.buffering import Buffer, BufferHints, Clock
 from fleetctl.pipeline.destination import Destination
-from fleetctl.pipeline.ledger import Failure, StreamLedger
 
 SECTION = "sinks.local"
 FUNCTION_ERROR = "Lambda.FunctionError"

@@ -18,6 +18,7 @@ from fleetctl.deadletters import DeadLetterFile
 from fleetctl.errors import ConfigError, InputError
 from fleetctl.lambdas.invoker import Invoker, LocalInvoker
 from fleetctl.lambdas.runtime import FunctionTable
+from fleetctl.pipeline.accounting import StreamLedger
 from fleetctl.pipeline.buffering import BufferHints, Clock
 from fleetctl.pipeline.destination import Destination
 from fleetctl.pipeline.firehose_standin import (
@@ -26,7 +27,6 @@ from fleetctl.pipeline.firehose_standin import (
     PipelineOptions,
     StandInOptions,
 )
-from fleetctl.pipeline.ledger import StreamLedger
 from fleetctl.sinks.base import LandingObserver
 from fleetctl.stores import open_store
 

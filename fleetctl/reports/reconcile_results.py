@@ -12,8 +12,6 @@ import msgspec
 from fleetctl.core import DeliveryCounts
 from fleetctl.reports.window import iso
 
-BUCKETS = ("minute", "hour")
-
 
 class Bucket(msgspec.Struct, kw_only=True):
     bucket: str  # start of the bucket

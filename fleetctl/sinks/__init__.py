@@ -98,7 +98,7 @@ SINKS = {
                 "--store",
                 "store",
                 str,
-                "Local pipeline: where records land, snowflake (the warehouse) or dynamodb.",
+                "Local pipeline: where records land, warehouse (alias snowflake) or dynamodb.",
             ),
         ),
     ),

@@ -1,8 +1,9 @@
 """Store registry: where the pipeline lands transformed records, chosen by `store` in one place.
 
 A store loads batches of transformed records idempotently (keyed on event_id) and keeps the
-records the handlers refused (`fleetctl.core.Store`). `snowflake` is the warehouse (embedded
-fakesnow by default, real Snowflake when configured); `dynamodb` is the alternative on boto3. What
+records the handlers refused (`fleetctl.core.Store`). `warehouse` (also accepted as `snowflake`,
+its earlier name) is the warehouse of `warehouse.target`: embedded fakesnow by default, real
+Snowflake when configured; `dynamodb` is the alternative on boto3. What
 a store can do beyond loading it says through the capabilities in `fleetctl.core` (a backfill's
 landing, for one), and what it has to set up, here: no caller compares a store's name.
 """
@@ -31,32 +32,42 @@ class StoreSpec:
 
 # module names, imported on use so `--help` never pays for boto3 or the connector
 STORES = {
-    "snowflake": StoreSpec("fleetctl.warehouse.store", "WarehouseStore"),
+    "warehouse": StoreSpec("fleetctl.warehouse.store", "WarehouseStore"),
     "dynamodb": StoreSpec(
         "fleetctl.dynamodb.store", "DynamoStore", tables="fleetctl.dynamodb.tables"
     ),
 }
 
 
+# names accepted for a store besides its own
+ALIASES = {"snowflake": "warehouse"}
+
+
+def store_name(settings: Settings) -> str:
+    """The store `store` names, by its own name (an alias resolved)."""
+    name = str(settings.get("store"))
+    return ALIASES.get(name, name)
+
+
 def store_spec(name: str) -> StoreSpec:
     try:
-        return STORES[name]
+        return STORES[ALIASES.get(name, name)]
     except KeyError:
         raise ConfigError(
-            f"store: unknown store {name!r} (choose from {', '.join(STORES)})"
+            f"store: unknown store {name!r} (choose from {', '.join([*STORES, *ALIASES])})"
         ) from None
 
 
 def open_store(settings: Settings) -> Store:
     """The store `store` names; its module's `open_store(settings)` reads its own settings."""
-    spec = store_spec(str(settings.get("store")))
+    spec = store_spec(store_name(settings))
     return importlib.import_module(spec.module).open_store(settings)
 
 
 def require(settings: Settings, capability: type, doing: str) -> None:
     """Refuse, before anything is opened, a store `store` names that cannot do `doing`: whose
     class does not implement `capability` (a runtime-checkable protocol of fleetctl.core)."""
-    name = str(settings.get("store"))
+    name = store_name(settings)
     if not issubclass(_store_class(store_spec(name)), capability):
         able = [n for n, spec in STORES.items() if issubclass(_store_class(spec), capability)]
         raise InputError(f"{doing}; the {name} store cannot (use --store {' or '.join(able)})")
@@ -64,7 +75,7 @@ def require(settings: Settings, capability: type, doing: str) -> None:
 
 def create_store_tables(settings: Settings) -> Any:
     """Create the tables of the store `store` names, for a store that has tables of its own."""
-    name = str(settings.get("store"))
+    name = store_name(settings)
     spec = store_spec(name)
     if spec.tables is None:
         owners = " or ".join(n for n, s in STORES.items() if s.tables is not None)

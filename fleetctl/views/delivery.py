@@ -10,7 +10,7 @@ from rich.text import Text
 
 from fleetctl import console
 from fleetctl.core import DeliveryCounts
-from fleetctl.runs import RunResult
+from fleetctl.delivery import RunResult
 from fleetctl.sinks import ReportsProgress, Sink
 from fleetctl.views import human_bytes
 

@@ -19,7 +19,7 @@ from fleetctl.warehouse import Warehouse, loading, migrations
 
 
 class WarehouseStore:
-    name = "snowflake"
+    name = "warehouse"
 
     def __init__(self, warehouse: Warehouse, tracked: Sequence[str], target: str = "") -> None:
         self.warehouse = warehouse
