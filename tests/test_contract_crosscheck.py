@@ -40,3 +40,27 @@ def test_a_simulated_day_of_a_fleet_passes_the_contract_and_raises_alerts() -> N
     codes = {alert["code"] for a in answers for alert in decoded_data(a)["derived"]["alerts"]}
     # faults develop during a day of a 60-truck fleet, and the handlers see them coming
     assert {"BRAKE_WORN", "TRANSMISSION_SLIPPING"} <= codes
+
+
+def test_the_simulators_dicts_have_the_contracts_fields_in_its_order() -> None:
+    """The simulators may not import the contract (one-way rule), so their own dicts are held to
+    it here: the same fields, nested alike, in declaration order (DESIGN's record format)."""
+    from fleetctl.schema import RECORDS, fields
+
+    def paths(record: dict, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+        found = []
+        for key, value in record.items():
+            if isinstance(value, dict):
+                found += paths(value, (*prefix, key))
+            else:
+                found.append((*prefix, key))
+        return found
+
+    start = datetime(2026, 11, 27, tzinfo=UTC)
+    clicks = ClickstreamSimulator(seed=3, start=start, clicks_per_minute=30)
+    simulated = {
+        "telemetry": TelemetrySimulator(seed=3, start=start, trucks=2).next_minute()[0],
+        "clickstream": next(r for _ in range(10) for r in clicks.next_minute()),
+    }
+    for stream, record in simulated.items():
+        assert paths(record) == [f.path for f in fields(RECORDS[stream])], stream

@@ -46,7 +46,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
             {"fleetctl.batching", "fleetctl.deadletters", "fleetctl.pacing", "fleetctl.sinks"}
         ),
     ),
-    ("handlers", frozenset({"handlers", "fleetctl.lambdas"})),
+    ("handlers", frozenset({"fleetctl.lambdas", "fleetctl.schema", "handlers"})),
     (
         "stores",
         frozenset({"fleetctl.dynamodb", "fleetctl.scd2", "fleetctl.stores", "fleetctl.warehouse"}),

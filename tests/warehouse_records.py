@@ -1,8 +1,8 @@
 """Small factories of transformed records (contract fields plus `derived`) for warehouse tests,
 and the per-minute click counts computed independently of the warehouse.
 
-They follow docs/DESIGN.md's record contract; values vary with `n` so that a column loaded from
-the wrong field, or rounded, shows up.
+Each is decoded by handlers/contract.py before a test's overrides (`on_contract`); values vary
+with `n` so that a column loaded from the wrong field, or rounded, shows up.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fleetctl.warehouse import Warehouse
+from tests.handler_records import on_contract
 
 START = datetime(2026, 11, 27, tzinfo=UTC)
 BRAKES = ("OK", "WORN", "FAULT")
@@ -81,6 +82,7 @@ def telemetry(n: int, *, alerts: list[dict[str, Any]] | None = None, **fields: A
             "alerts": alerts if alerts is not None else [],
         },
     }
+    on_contract(record, "telemetry")
     record.update(fields)
     return record
 
@@ -101,6 +103,7 @@ def clickstream(n: int, **fields: Any) -> dict[str, Any]:
         "device": ("desktop", "mobile", "tablet")[n % 3],
         "derived": {"category_label": "Laptops", "co_clicked_item_ids": [f"ITEM-{(n + 1) % 4}"]},
     }
+    on_contract(record, "clickstream")
     record.update(fields)
     return record
 

@@ -10,16 +10,11 @@ import msgspec
 
 from fleetctl.config import Settings
 from fleetctl.errors import ConfigError
+from fleetctl.schema import stream_fields
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
-# what can be tracked (CORE.DIM_TRUCK and the DynamoDB dimension have a column for each), with
-# the path of keys that reaches it in a telemetry record
-TRACKABLE = {
-    "driver_id": ("driver_id",),
-    "depot_id": ("depot_id",),
-    "brake_status": ("health", "brake_status"),
-    "transmission_status": ("health", "transmission_status"),
-}
+# what can be tracked: CORE.DIM_TRUCK and the DynamoDB dimension have a column for each
+TRACKABLE = ("driver_id", "depot_id", "brake_status", "transmission_status")
 
 
 def tracked_attributes(settings: Settings) -> list[str]:
@@ -50,4 +45,5 @@ def tracked_columns(tracked: Sequence[str]) -> list[str]:
 
 def record_path(column: str) -> tuple[str, ...]:
     """Where the tracked `column` (as `tracked_columns` names it) sits in a telemetry record."""
-    return TRACKABLE[column.lower()]
+    name = column.lower()
+    return next(f.path for f in stream_fields("telemetry") if f.path[-1] == name)

@@ -1,19 +1,42 @@
-"""Where each record field lands: the one declarative map from transformed records to columns.
+"""Where each record field lands: the warehouse columns, derived from the record contract.
 
 A `Column` names a warehouse column, the path of keys that reaches its value in a record, and its
-Snowflake type. The staging file, the RAW MERGE and the checks on incoming records are all built
-from these tables; the DDL in `sql/V001__raw_tables.sql` and `sql/V003__stage_tables.sql` spells
-the same columns out, and a test keeps the two in step.
+Snowflake type. Every leaf field of `handlers/contract.py` (through `fleetctl.schema`) is one
+column, named after its path (`gps.lat` -> `GPS_LAT`) unless `COLUMN_NAMES` says otherwise. The
+staging file, the RAW MERGE and the checks on incoming records are built from these tables; the
+DDL in `sql/` creates the same columns (a test keeps the two equal), and a field added to the
+contract gets its `ADD COLUMN` migration from `schema_changes.py`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import msgspec
+
+from fleetctl import schema
+from fleetctl.core import RECORD_KEYS
+
 VARCHAR = "VARCHAR"
 FLOAT = "FLOAT"
 NUMBER = "NUMBER"
 TIMESTAMP = "TIMESTAMP_NTZ"  # UTC by convention; records carry `YYYY-MM-DDTHH:MM:SSZ`
+SQL_TYPES = {
+    schema.TEXT: VARCHAR,
+    schema.FLOAT: FLOAT,
+    schema.INTEGER: NUMBER,
+    schema.TIMESTAMP: TIMESTAMP,
+}
+# the columns whose names are not their field's path joined with `_`
+COLUMN_NAMES = {
+    "health.brake_status": "BRAKE_STATUS",
+    "health.transmission_status": "TRANSMISSION_STATUS",
+    "health.tire_pressure_kpa.fl": "TIRE_PRESSURE_FL_KPA",
+    "health.tire_pressure_kpa.fr": "TIRE_PRESSURE_FR_KPA",
+    "health.tire_pressure_kpa.rl": "TIRE_PRESSURE_RL_KPA",
+    "health.tire_pressure_kpa.rr": "TIRE_PRESSURE_RR_KPA",
+}
+KEY = "EVENT_ID"
 
 # after the typed columns every RAW table has these, filled by the load itself
 RECORD_COLUMNS = ("RECORD", "DERIVED", "LOAD_ID", "LOADED_AT")
@@ -26,18 +49,12 @@ class Column:
     name: str
     path: tuple[str, ...]
     sql_type: str
-    required: bool = False
+    required: bool = False  # a record without it is refused (NOT NULL in RAW)
 
     @property
     def field(self) -> str:
         """The record field as people write it: `gps.lat`."""
         return ".".join(self.path)
-
-
-def field(dotted: str, sql_type: str, *, name: str | None = None, required: bool = False) -> Column:
-    """A column for the record field `dotted` (e.g. `gps.lat` -> `GPS_LAT` unless `name` given)."""
-    path = tuple(dotted.split("."))
-    return Column(name or "_".join(path).upper(), path, sql_type, required)
 
 
 @dataclass(frozen=True)
@@ -53,43 +70,28 @@ class StreamTable:
 
     @property
     def key(self) -> Column:
-        return self.columns[0]
+        return next(column for column in self.columns if column.name == KEY)
+
+
+def columns(stream: str, record: type[msgspec.Struct] | None = None) -> tuple[Column, ...]:
+    """The columns of `stream`'s contract Struct (`record`: another one, e.g. a newer contract)."""
+    required = RECORD_KEYS[stream]
+    return tuple(
+        Column(
+            COLUMN_NAMES.get(f.dotted, "_".join(f.path).upper()),
+            f.path,
+            SQL_TYPES[f.kind],
+            f.dotted in required,
+        )
+        for f in schema.fields(record or schema.RECORDS[stream])
+    )
 
 
 TELEMETRY = StreamTable(
     stream="telemetry",
     raw_table="RAW.TRUCK_TELEMETRY",
     stage_table="STAGE.TRUCK_TELEMETRY",
-    columns=(
-        field("event_id", VARCHAR, required=True),
-        field("schema_version", NUMBER),
-        field("truck_id", VARCHAR, required=True),
-        field("event_ts", TIMESTAMP, required=True),
-        field("driver_id", VARCHAR),
-        field("depot_id", VARCHAR),
-        field("gps.lat", FLOAT),
-        field("gps.lon", FLOAT),
-        field("gps.alt_m", FLOAT),
-        field("gps.speed_kmh", FLOAT),
-        field("gps.heading_deg", FLOAT),
-        field("vehicle_speed_kmh", FLOAT),
-        field("engine.rpm", FLOAT),
-        field("engine.fuel_level_pct", FLOAT),
-        field("engine.coolant_temp_c", FLOAT),
-        field("engine.oil_pressure_kpa", FLOAT),
-        field("engine.battery_voltage_v", FLOAT),
-        field("odometer_km", FLOAT),
-        field("fuel_rate_lph", FLOAT),
-        field("health.brake_status", VARCHAR, name="BRAKE_STATUS"),
-        field("health.transmission_status", VARCHAR, name="TRANSMISSION_STATUS"),
-        field("health.tire_pressure_kpa.fl", FLOAT, name="TIRE_PRESSURE_FL_KPA"),
-        field("health.tire_pressure_kpa.fr", FLOAT, name="TIRE_PRESSURE_FR_KPA"),
-        field("health.tire_pressure_kpa.rl", FLOAT, name="TIRE_PRESSURE_RL_KPA"),
-        field("health.tire_pressure_kpa.rr", FLOAT, name="TIRE_PRESSURE_RR_KPA"),
-        field("environment.temp_c", FLOAT),
-        field("environment.humidity_pct", FLOAT),
-        field("environment.pressure_hpa", FLOAT),
-    ),
+    columns=columns("telemetry"),
     enrichments=(("CORE.MAINTENANCE_ALERTS", "merge_maintenance_alerts.sql"),),
 )
 
@@ -97,19 +99,7 @@ CLICKSTREAM = StreamTable(
     stream="clickstream",
     raw_table="RAW.CLICKSTREAM",
     stage_table="STAGE.CLICKSTREAM",
-    columns=(
-        field("event_id", VARCHAR, required=True),
-        field("schema_version", NUMBER),
-        field("event_ts", TIMESTAMP, required=True),
-        field("session_id", VARCHAR),
-        field("user_id", VARCHAR),
-        field("item_id", VARCHAR, required=True),
-        field("item_name", VARCHAR),
-        field("category", VARCHAR),
-        field("click_count", NUMBER),
-        field("page", VARCHAR),
-        field("device", VARCHAR),
-    ),
+    columns=columns("clickstream"),
     enrichments=(("CORE.ITEM_CLICKS_MINUTE", "merge_item_clicks_minute.sql"),),
 )
 

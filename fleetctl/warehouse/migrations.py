@@ -72,14 +72,17 @@ def require_migrated(warehouse: Warehouse) -> None:
         )
 
 
-def apply(warehouse: Warehouse) -> list[Migration]:
-    """Apply what is pending; returns the migrations applied now, oldest first."""
+def apply(warehouse: Warehouse, through: int | None = None) -> list[Migration]:
+    """Apply what is pending (up to version `through`, if given); returns the migrations applied
+    now, oldest first."""
     for statement in BOOTSTRAP:
         warehouse.run(statement)
     recorded = {m.version: m for m in _recorded(warehouse)}
     applied: list[Migration] = []
     try:
         for migration in available():
+            if through is not None and migration.version > through:
+                break
             if migration.version in recorded:
                 _check_unchanged(migration, recorded[migration.version])
                 continue
