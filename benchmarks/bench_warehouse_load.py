@@ -12,21 +12,17 @@ Run from the repository root: python -m benchmarks.bench_warehouse_load [--recor
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-import msgspec
-
 from fleetctl.config import load_settings
-from fleetctl.schema import RECORDS
 from fleetctl.warehouse import Warehouse, loading, migrations, open_warehouse
 from fleetctl.warehouse.mapping import TELEMETRY
+from simulators import TelemetrySimulator
 
 TARGET_RATIO = 10.0  # the bulk path must load at least this many times faster
 START = datetime(2026, 11, 27, tzinfo=UTC)
@@ -34,72 +30,32 @@ TRUCKS = 1_000
 
 
 def telemetry_records(count: int, seed: int = 11) -> list[dict[str, Any]]:
-    """`count` transformed readings: TRUCKS trucks, one per minute each, 1 in 50 with an alert."""
-    rng = random.Random(seed)
-    records = []
-    for n in range(count):
-        truck, minute = n % TRUCKS, n // TRUCKS
-        speed = rng.uniform(0, 95)
-        brake = "WORN" if rng.random() < 0.02 else "OK"
-        records.append(
-            {
-                "schema_version": 1,
-                "event_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                "truck_id": f"TRK-{truck:05d}",
-                "event_ts": (START + timedelta(minutes=minute)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "driver_id": f"DRV-{truck:05d}" if truck % 9 else None,
-                "depot_id": f"DEP-{truck % 12:02d}",
-                "gps": {
-                    "lat": round(48 + rng.random(), 6),
-                    "lon": round(11 + rng.random(), 6),
-                    "alt_m": round(rng.uniform(400, 600), 1),
-                    "speed_kmh": round(speed, 1),
-                    "heading_deg": round(rng.uniform(0, 359.9), 1),
-                },
-                "vehicle_speed_kmh": round(speed, 1),
-                "engine": {
-                    "rpm": round(650 + speed * 14, 1),
-                    "fuel_level_pct": round(rng.uniform(5, 100), 1),
-                    "coolant_temp_c": round(rng.uniform(80, 104), 1),
-                    "oil_pressure_kpa": round(rng.uniform(250, 400), 1),
-                    "battery_voltage_v": round(rng.uniform(24.5, 28.4), 2),
-                },
-                "odometer_km": round(150_000 + truck * 97 + minute * speed / 60, 2),
-                "fuel_rate_lph": round(2.5 + speed * 0.35, 2),
-                "health": {
-                    "brake_status": brake,
-                    "transmission_status": "OK",
-                    "tire_pressure_kpa": {
-                        t: round(rng.uniform(700, 800), 1) for t in ("fl", "fr", "rl", "rr")
-                    },
-                },
-                "environment": {"temp_c": 4.5, "humidity_pct": 81.0, "pressure_hpa": 1012.5},
-                "derived": {
-                    "fuel_used_l": round((2.5 + speed * 0.35) / 60, 4),
-                    "distance_km": round(speed / 60, 4),
-                    "co2_kg": round((2.5 + speed * 0.35) / 60 * 2.68, 4),
-                    "idling": speed < 1,
-                    "alerts": [
-                        {
-                            "code": "BRAKE_WORN",
-                            "severity": "warning",
-                            "message": "brake pads worn",
-                            "readings": {"brake_status": brake},
-                        }
-                    ]
-                    if brake == "WORN"
-                    else [],
-                },
-            }
-        )
-    return on_contract(records, "telemetry")
-
-
-def on_contract(records: list[dict[str, Any]], stream: str) -> list[dict[str, Any]]:
-    """`records` unchanged, once handlers/contract.py has decoded each: drifted fixtures fail."""
+    """`count` simulated readings of TRUCKS trucks, minute by minute, with the `derived` figures
+    the warehouse loads (a BRAKE_WORN alert wherever the simulated brakes are worn)."""
+    fleet = TelemetrySimulator(seed=seed, start=START, trucks=TRUCKS)
+    records: list[dict[str, Any]] = []
+    while len(records) < count:
+        records += fleet.next_minute()
+    del records[count:]
     for record in records:
-        msgspec.convert({k: v for k, v in record.items() if k != "derived"}, RECORDS[stream])
+        record["derived"] = derived(record)
     return records
+
+
+def derived(record: dict[str, Any]) -> dict[str, Any]:
+    fuel_l, speed = record["fuel_rate_lph"] / 60, record["vehicle_speed_kmh"]
+    brake = record["health"]["brake_status"]
+    alerts = [
+        {"code": "BRAKE_WORN", "severity": "warning", "message": "brake pads worn"}
+        | {"readings": {"brake_status": brake}}
+    ]
+    return {
+        "fuel_used_l": round(fuel_l, 4),
+        "distance_km": round(speed / 60, 4),
+        "co2_kg": round(fuel_l * 2.68, 4),
+        "idling": speed < 1,
+        "alerts": alerts if brake == "WORN" else [],
+    }
 
 
 def bulk(wh: Warehouse, records: list[dict[str, Any]]) -> int:
