@@ -13,8 +13,8 @@ from boto3.dynamodb.types import Binary, TypeDeserializer
 
 from fleetctl.config import load_settings
 from fleetctl.core import LoadResult
+from fleetctl.dynamodb.options import TableNames
 from fleetctl.dynamodb.store import DynamoStore
-from fleetctl.dynamodb.tables import TableNames
 from fleetctl.scd2.rules import Version
 from fleetctl.stores import open_store
 from handlers import clickstream, telemetry

@@ -22,8 +22,8 @@ from fleetctl.core import STREAMS, LoadResult, RejectedRecord
 from fleetctl.dynamodb import items
 from fleetctl.dynamodb.calls import Calls, open_client, serialize
 from fleetctl.dynamodb.dimension import DimensionTables, DynamoDimension
-from fleetctl.dynamodb.options import SECTION, dynamo_settings
-from fleetctl.dynamodb.tables import SPECS, TableNames
+from fleetctl.dynamodb.options import SECTION, TableNames, dynamo_settings
+from fleetctl.dynamodb.tables import SPECS
 from fleetctl.errors import InputError
 from fleetctl.retries import RetryPolicy
 from fleetctl.scd2.tracked import tracked_attributes
@@ -42,7 +42,7 @@ class DynamoOptions:
     def from_settings(cls, settings: Settings) -> DynamoOptions:
         options = dynamo_settings(settings)
         return cls(
-            tables=TableNames.from_options(options),
+            tables=options.table_names(),
             tracked=tuple(tracked_attributes(settings)),
             ttl_days=options.ttl_days,
             load_batch_records=options.load_batch_records,

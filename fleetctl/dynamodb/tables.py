@@ -6,18 +6,16 @@ the raw event tables have TTL on `expires_at`. Creating them again changes nothi
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from fleetctl.config import Settings
 from fleetctl.dynamodb.calls import open_client, store_error
 from fleetctl.dynamodb.items import TTL_ATTRIBUTE
-from fleetctl.dynamodb.options import DynamoSettings, dynamo_settings
+from fleetctl.dynamodb.options import TableNames
 from fleetctl.errors import ConfigError
 from fleetctl.retries import classify
 
-NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")  # DynamoDB's rule for table names
 WAIT_DELAY_S = 2
 WAIT_ATTEMPTS = 150  # five minutes; an on-demand table is usually ACTIVE in seconds
 
@@ -37,38 +35,6 @@ SPECS = {
     "rejected": TableSpec(("reject_id",)),
     "dim_truck": TableSpec(("truck_id", "effective_from")),
 }
-
-
-@dataclass(frozen=True)
-class TableNames:
-    """The full name of each table: `dynamodb.table_prefix` + `dynamodb.tables.<role>`."""
-
-    telemetry: str
-    truck_state: str
-    alerts: str
-    clickstream: str
-    rejected: str
-    dim_truck: str
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> TableNames:
-        return cls.from_options(dynamo_settings(settings))
-
-    @classmethod
-    def from_options(cls, options: DynamoSettings) -> TableNames:
-        names = {}
-        for role in SPECS:
-            name = options.table_prefix + getattr(options.tables, role)
-            if not NAME.match(name):
-                raise ConfigError(
-                    f"dynamodb.tables.{role}: {name!r} is not a DynamoDB table name "
-                    "(3 to 255 letters, digits, '_', '-' and '.')"
-                )
-            names[role] = name
-        return cls(**names)
-
-    def roles(self) -> list[tuple[str, str]]:
-        return [(f.name, getattr(self, f.name)) for f in fields(self)]
 
 
 @dataclass(frozen=True)
