@@ -28,10 +28,10 @@ import orjson
 
 from benchmarks.bench_handlers import as_event
 from fleetctl.config import load_settings
-from fleetctl.stores.dynamodb.calls import WRITE_BATCH_ITEMS, serialize
-from fleetctl.stores.dynamodb.items import event_item
-from fleetctl.stores.dynamodb.store import open_store
-from fleetctl.stores.dynamodb.tables import create_store_tables
+from fleetctl.dynamodb.calls import WRITE_BATCH_ITEMS, serialize
+from fleetctl.dynamodb.items import event_item
+from fleetctl.dynamodb.store import open_store
+from fleetctl.dynamodb.tables import create_store_tables
 from handlers import telemetry
 from simulators import TelemetrySimulator
 

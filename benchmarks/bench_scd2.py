@@ -19,10 +19,10 @@ import time
 from pathlib import Path
 
 from fleetctl.config import load_settings
-from fleetctl.scd2 import engine
-from fleetctl.scd2.integrity import run_checks
 from fleetctl.scd2.rules import DEFAULT_TRACKED
-from fleetctl.warehouse import open_warehouse
+from fleetctl.warehouse import dimension_build as engine
+from fleetctl.warehouse import migrations, open_warehouse
+from fleetctl.warehouse.dimension_checks import run_checks
 
 # one row per truck and minute; `minute` counts from midnight of 2026-11-27
 EVENTS = """
@@ -82,7 +82,7 @@ def main() -> None:
         home = Path(tmp)
         settings = load_settings(environ={"FLEETCTL_HOME": str(home)})
         with open_warehouse(settings) as wh:
-            wh.migrate()
+            migrations.apply(wh)
         insert_events(home, args.trucks, 0, history_minutes)
         history = args.trucks * history_minutes
 

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fleetctl.config import load_settings
-from fleetctl.warehouse import Warehouse, open_warehouse
+from fleetctl.warehouse import Warehouse, loading, migrations, open_warehouse
 from fleetctl.warehouse.mapping import TELEMETRY
 
 TARGET_RATIO = 10.0  # the bulk path must load at least this many times faster
@@ -93,7 +93,7 @@ def telemetry_records(count: int, seed: int = 11) -> list[dict[str, Any]]:
 
 
 def bulk(wh: Warehouse, records: list[dict[str, Any]]) -> int:
-    return wh.load("telemetry", records).inserted
+    return loading.load_records(wh, "telemetry", records).inserted
 
 
 def row_at_a_time(wh: Warehouse, records: list[dict[str, Any]]) -> int:
@@ -128,7 +128,7 @@ def timed_round(load: Callable[[Warehouse, list[dict[str, Any]]], int], records:
     with tempfile.TemporaryDirectory(prefix="bench-warehouse-") as home:
         settings = load_settings(environ={"FLEETCTL_HOME": home})
         with open_warehouse(settings) as wh:
-            wh.migrate()
+            migrations.apply(wh)
             started = time.perf_counter()
             loaded = load(wh, records)
             seconds = time.perf_counter() - started
@@ -143,10 +143,10 @@ def replay_seconds(records: list[dict[str, Any]]) -> float:
         tempfile.TemporaryDirectory(prefix="bench-warehouse-") as home,
         open_warehouse(load_settings(environ={"FLEETCTL_HOME": home})) as wh,
     ):
-        wh.migrate()
-        wh.load("telemetry", records)
+        migrations.apply(wh)
+        loading.load_records(wh, "telemetry", records)
         started = time.perf_counter()
-        result = wh.load("telemetry", records)
+        result = loading.load_records(wh, "telemetry", records)
         seconds = time.perf_counter() - started
     assert (result.inserted, result.skipped_duplicates) == (0, len(records))
     return seconds

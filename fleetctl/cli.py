@@ -30,6 +30,8 @@ INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in fleetctl, not in the user's in
 class FleetctlGroup(TyperGroup):
     """Runs Click in non-standalone mode so every failure becomes one red line and an exit code."""
 
+    show_tracebacks = False  # --debug, as the root callback parsed it
+
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         extra.pop("standalone_mode", None)
@@ -44,19 +46,19 @@ class FleetctlGroup(TyperGroup):
             console.error_line(f"{where}{e.format_message()}")
             sys.exit(getattr(e, "exit_code", 2))
         except FleetctlError as e:
-            if "--debug" in argv:
+            if self.show_tracebacks:
                 raise
             console.error_line(str(e))
             sys.exit(e.exit_code)
         except OSError as e:
             if e.errno == errno.EPIPE:
                 sys.exit(1)
-            if "--debug" in argv:
+            if self.show_tracebacks:
                 raise
             console.error_line(f"{e.filename or 'I/O'}: {e.strerror or e}")
             sys.exit(1)
         except Exception as e:
-            if "--debug" in argv:
+            if self.show_tracebacks:
                 raise
             console.error_line(
                 f"internal error: {type(e).__name__}: {e} (run with --debug for the traceback)"
@@ -85,6 +87,8 @@ def root(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
     ctx.obj = {"profile": profile}
+    if isinstance(ctx.command, FleetctlGroup):
+        ctx.command.show_tracebacks = debug
 
 
 app.command("simulate")(simulate.simulate)

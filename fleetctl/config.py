@@ -7,13 +7,16 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import msgspec
 
 from config import DEFAULT_CONFIG_PATH
 from fleetctl.errors import ConfigError
 
 DEFAULT_PROFILE = "local"
 ENV_PREFIX = "FLEETCTL_"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,22 @@ class Settings:
         """All keys under `prefix.`, without the prefix."""
         dotted = prefix + "."
         return {k.removeprefix(dotted): v for k, v in self.values.items() if k.startswith(dotted)}
+
+    def options(self, prefix: str, kind: type[T]) -> T:
+        """The keys under `prefix.` decoded once into `kind` (a msgspec Struct: a plug-in's
+        typed options); a value of the wrong type is a ConfigError naming `prefix` and its
+        `$.path`, e.g. ``sinks.firehose: Expected `int`, got `str` - at `$.concurrency` ``."""
+        tree: dict[str, Any] = {}
+        for key, value in self.section(prefix).items():
+            *parents, leaf = key.split(".")
+            node = tree
+            for parent in parents:
+                node = node.setdefault(parent, {})
+            node[leaf] = value
+        try:
+            return msgspec.convert(tree, kind)
+        except msgspec.ValidationError as e:
+            raise ConfigError(f"{prefix}: {e}") from None
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Settings:
         """Flags given on the command line (None means "not given") layered on top."""

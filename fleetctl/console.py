@@ -36,10 +36,6 @@ def error_line(message: str) -> None:
     err().print(f"[bold red]error:[/] {escape(message)}")
 
 
-def warn_line(message: str) -> None:
-    err().print(f"[yellow]warning:[/] {escape(message)}")
-
-
 def emit_json(document: Any) -> None:
     """Write exactly one JSON document on stdout (dataclasses, Structs and datetimes included)."""
     sys.stdout.write(orjson.dumps(document, option=orjson.OPT_INDENT_2, default=_encode).decode())

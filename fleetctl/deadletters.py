@@ -10,9 +10,9 @@ from typing import Any, BinaryIO
 
 import msgspec
 
+from fleetctl.core import SinkReport
 from fleetctl.errors import DeliveryError
 from fleetctl.manifest import new_run_id
-from fleetctl.sinks.base import SinkReport
 
 FORMAT = "fleetctl-dead-letter/1"
 

@@ -10,26 +10,19 @@ from typing import Any
 
 import msgspec
 
+from fleetctl.core import DeliveryCounts
 from fleetctl.errors import InputError
 from fleetctl.instants import CONTRACT_TS
 
 
-class StreamManifest(msgspec.Struct, kw_only=True):
+class StreamManifest(DeliveryCounts, kw_only=True):
+    """One stream of a run: what was generated, and the sink's delivery counts."""
+
     generated: int = 0
     bytes: int = 0
     first_event_ts: str | None = None
     last_event_ts: str | None = None
     per_minute: dict[str, int] = msgspec.field(default_factory=dict)
-    accepted: int = 0
-    retried: int = 0
-    dead_lettered: int = 0
-    errors: dict[str, int] = msgspec.field(default_factory=dict)  # error code -> dead-lettered
-    # what became of the accepted records, for sinks that land them in a store (local)
-    transformed_ok: int = 0
-    dropped: int = 0
-    processing_failed: int = 0
-    landed: int = 0
-    duplicates_skipped: int = 0
     ids_path: str | None = None  # the event ids sent, one a line in send order (gzip)
 
 

@@ -10,12 +10,10 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
+from fleetctl.core import Sink
 from fleetctl.errors import InputError
-
-if TYPE_CHECKING:
-    from fleetctl.sinks.base import Sink
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]

@@ -20,13 +20,13 @@ import msgspec
 import orjson
 
 from fleetctl.config import Settings
+from fleetctl.core import STREAMS
 from fleetctl.deadletters import from_document, is_dead_letter
+from fleetctl.delivery import RunResult, deliver
 from fleetctl.errors import InputError
 from fleetctl.manifest import RunManifest, StreamManifest, new_run_id, utc_now_iso
 from fleetctl.pacing import Event, event_time_s, pacer_for
-from fleetctl.runs import RunResult, deliver
 from fleetctl.sinks import Sink
-from fleetctl.sinks.base import STREAMS
 
 GZIP_MAGIC = b"\x1f\x8b"
 

@@ -6,7 +6,8 @@ import random
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from fleetctl.config import Settings
+import msgspec
+
 from fleetctl.errors import ConfigError
 
 # Error codes AWS services use for "slow down / try later"; any 5xx or 429 counts as well.
@@ -39,24 +40,25 @@ class RetryPolicy:
         if self.base_delay_s < 0 or self.max_delay_s < 0:
             raise ValueError("retry delays must be >= 0")
 
-    @classmethod
-    def from_settings(cls, settings: Settings, section_name: str) -> RetryPolicy:
-        """`max_attempts`, `base_delay_s` and `max_delay_s` of a settings section."""
-        section = settings.section(section_name)
-        try:
-            return cls(
-                max_attempts=int(section["max_attempts"]),
-                base_delay_s=float(section["base_delay_s"]),
-                max_delay_s=float(section["max_delay_s"]),
-            )
-        except ValueError as e:
-            raise ConfigError(f"{section_name}: {e}") from None
-
     def delay_s(self, retry: int, rng: random.Random) -> float:
         """Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"): spreads resends of
         many producers hitting the same throttled stream instead of retrying in lockstep."""
         ceiling = min(self.max_delay_s, self.base_delay_s * 2 ** (retry - 1))
         return rng.uniform(0.0, ceiling)
+
+
+class RetryOptions(msgspec.Struct, kw_only=True):
+    """The retry keys of a plug-in's settings section, for its options Struct to extend."""
+
+    max_attempts: int
+    base_delay_s: float
+    max_delay_s: float
+
+    def retry_policy(self, section: str) -> RetryPolicy:
+        try:
+            return RetryPolicy(self.max_attempts, self.base_delay_s, self.max_delay_s)
+        except ValueError as e:
+            raise ConfigError(f"{section}: {e}") from None
 
 
 def is_throttling(code: str) -> bool:

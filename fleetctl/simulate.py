@@ -10,11 +10,11 @@ from pathlib import Path
 import orjson
 
 from fleetctl.config import Settings
+from fleetctl.delivery import RunResult, deliver
 from fleetctl.errors import InputError
 from fleetctl.instants import CONTRACT_TS, parse_instant
 from fleetctl.manifest import RunManifest, StreamManifest, new_run_id, utc_now_iso
 from fleetctl.pacing import Event, pacer_for
-from fleetctl.runs import RunResult, deliver
 from fleetctl.sinks import Sink
 
 

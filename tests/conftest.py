@@ -73,7 +73,7 @@ def dynamodb_env(aws_env: pytest.MonkeyPatch, moto_url: str) -> str:
     """The dynamodb store on moto server, tables of this test's own (moto's are shared by all
     tests) created; returns the table prefix."""
     from fleetctl.config import load_settings
-    from fleetctl.stores.dynamodb.tables import create_store_tables
+    from fleetctl.dynamodb.tables import create_store_tables
 
     prefix = f"t{uuid.uuid4().hex[:10]}-"
     aws_env.setenv("AWS_ENDPOINT_URL_DYNAMODB", moto_url)
@@ -129,10 +129,10 @@ def lambda_endpoint(lambda_config: Path, aws_env: pytest.MonkeyPatch) -> Iterato
 def warehouse(home: Path):
     """The embedded warehouse under the private FLEETCTL_HOME, migrated."""
     from fleetctl.config import load_settings
-    from fleetctl.warehouse import open_warehouse
+    from fleetctl.warehouse import migrations, open_warehouse
 
     with open_warehouse(load_settings()) as wh:
-        wh.migrate()
+        migrations.apply(wh)
         yield wh
 
 
@@ -202,12 +202,12 @@ def report_records(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
     10 hours, clicks), transformed by the real handlers, and its SCD2 dimension; and the records
     loaded, per stream. Reports only read it, so one copy serves the session."""
     from fleetctl.config import load_settings
-    from fleetctl.warehouse import open_warehouse
+    from fleetctl.warehouse import migrations, open_warehouse
     from tests.report_data import land
 
     state = tmp_path_factory.mktemp("report-home")
     with open_warehouse(load_settings(environ={"FLEETCTL_HOME": str(state)})) as wh:
-        wh.migrate()
+        migrations.apply(wh)
         landed = land(wh)
     return state, landed
 

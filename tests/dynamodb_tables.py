@@ -12,11 +12,11 @@ import boto3
 from boto3.dynamodb.types import Binary, TypeDeserializer
 
 from fleetctl.config import load_settings
+from fleetctl.core import LoadResult
+from fleetctl.dynamodb.store import DynamoStore
+from fleetctl.dynamodb.tables import TableNames
 from fleetctl.scd2.rules import Version
 from fleetctl.stores import open_store
-from fleetctl.stores.dynamodb.store import DynamoStore
-from fleetctl.stores.dynamodb.tables import TableNames
-from fleetctl.warehouse.base import LoadResult
 from handlers import clickstream, telemetry
 from simulators import ClickstreamSimulator, TelemetrySimulator
 from tests.handler_records import decoded_data, event_of

@@ -16,7 +16,7 @@ from fleetctl.deadletters import DeadLetter
 from fleetctl.lambdas.events import TransformationBatch
 from fleetctl.lambdas.invoker import LocalInvoker
 from fleetctl.lambdas.runtime import FunctionTable
-from fleetctl.sinks.local import LocalSink, open_sink
+from fleetctl.pipeline.sink import LocalSink, open_sink
 from tests.handler_records import as_json, click_record, telemetry_record
 
 START = datetime(2026, 11, 27, tzinfo=UTC)

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from fleetctl.scd2 import engine
 from fleetctl.scd2.rules import DEFAULT_TRACKED
-from fleetctl.warehouse import Warehouse
+from fleetctl.warehouse import Warehouse, loading
+from fleetctl.warehouse import dimension_build as engine
 from handlers import clickstream, telemetry
 from simulators import ClickstreamSimulator, TelemetrySimulator
 
@@ -75,7 +75,7 @@ def land(wh: Warehouse, sim: Simulation = Simulation()) -> dict[str, list[dict[s
         landed[stream] = []
         for batch in batches:
             records = transformed(stream, batch)
-            wh.load(stream, records)
+            loading.load_records(wh, stream, records)
             landed[stream].extend(records)
     engine.build(wh, DEFAULT_TRACKED)
     return landed

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from fleetctl.instants import CONTRACT_TS
 from fleetctl.scd2.rules import DEFAULT_TRACKED, Event, Version
-from fleetctl.warehouse import Warehouse
+from fleetctl.warehouse import Warehouse, loading
 from tests.warehouse_records import START, telemetry, ts
 
 T0 = START.replace(tzinfo=None)
@@ -43,7 +43,7 @@ def as_record(e: Event) -> dict:
 
 def land(wh: Warehouse, events: Iterable[Event]) -> None:
     """One RAW load, as the pipeline would make it."""
-    wh.load("telemetry", [as_record(e) for e in events])
+    loading.load_records(wh, "telemetry", [as_record(e) for e in events])
 
 
 def dimension(wh: Warehouse) -> list[Version]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from fleetctl.backfill import run as backfill_run
+from fleetctl.backfill import job as backfill_run
 from fleetctl.backfill.sources import FileSource
 from fleetctl.config import load_settings
 from fleetctl.scd2.rules import versions
@@ -218,3 +218,16 @@ def test_bad_options_are_one_line_errors(cli, args: list[str], message: str) -> 
     assert result.exit_code == 2
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_store_that_cannot_land_history_is_refused_before_it_is_opened(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # no AWS settings at all: the refusal comes from the store registry, not from a failed client
+    monkeypatch.setenv("FLEETCTL_STORE", "dynamodb")
+    result = cli("backfill", "--source", str(write(tmp_path / "h.jsonl", history(2)[0])))
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: backfill rebuilds a store's truck dimension from history; the dynamodb store "
+        "cannot (use --store warehouse)"
+    ]

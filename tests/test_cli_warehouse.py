@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from fleetctl.config import load_settings
-from fleetctl.warehouse import migrations, open_warehouse
+from fleetctl.warehouse import loading, migrations, open_warehouse
 from tests.warehouse_records import alert, telemetry
 
 LABELS = [m.label for m in migrations.available()]
@@ -22,8 +22,8 @@ def loaded(home: Path) -> list[dict]:
     """A migrated embedded warehouse holding six telemetry readings, one with an alert."""
     records = [telemetry(n, alerts=[alert("BRAKE_WORN")] if n == 3 else []) for n in range(6)]
     with open_warehouse(load_settings()) as wh:
-        wh.migrate()
-        wh.load("telemetry", records)
+        migrations.apply(wh)
+        loading.load_records(wh, "telemetry", records)
     return records
 
 

@@ -56,12 +56,12 @@ def test_create_tables_creates_them_once_on_demand_with_ttl(cli, moto_dynamodb: 
 def test_the_store_flag_defaults_to_the_configured_store(
     cli, moto_dynamodb: str, aws_env: pytest.MonkeyPatch
 ) -> None:
-    refused = cli("db", "create-tables")  # the default store is snowflake
+    refused = cli("db", "create-tables")  # the default store is the warehouse
     aws_env.setenv("FLEETCTL_STORE", "dynamodb")
     created = cli("db", "create-tables")
     assert refused.exit_code == 2
     assert one_error_line(refused) == (
-        "error: --store snowflake: only the dynamodb store has tables to create; the warehouse's "
+        "error: --store warehouse: only the dynamodb store has tables to create; the warehouse's "
         "come from `fleetctl db migrate`"
     )
     assert created.exit_code == 0 and "6 created, 0 already there" in created.stdout

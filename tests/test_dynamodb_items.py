@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fleetctl.dynamodb import items
 from fleetctl.errors import InputError
-from fleetctl.stores.dynamodb import items
 from tests.warehouse_records import telemetry
 
 PLACEHOLDERS = re.compile(r"[#:]\w+")

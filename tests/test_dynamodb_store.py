@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from fleetctl.core import RejectedRecord
 from fleetctl.errors import InputError, StoreError
 from fleetctl.scd2.rules import versions
-from fleetctl.warehouse.base import RejectedRecord
 from tests import dynamodb_tables as db
 from tests.scd2_events import as_event
 from tests.warehouse_records import alert, telemetry

@@ -14,8 +14,8 @@ from fleetctl.config import load_settings
 from fleetctl.loadtest.aggregate import Aggregate
 from fleetctl.loadtest.metrics import WindowRecorder
 from fleetctl.loadtest.profiles import RateCurve, Thresholds
+from fleetctl.loadtest.record_sources import sources_for
 from fleetctl.loadtest.schedule import records_per_second
-from fleetctl.loadtest.sources import sources_for
 from fleetctl.loadtest.verdict import judge
 from fleetctl.loadtest.workers import LATE_GRACE_S, WorkerPlan, drive
 from fleetctl.sinks import LandingObserver, SinkReport

@@ -13,9 +13,9 @@ import orjson
 import pytest
 
 from fleetctl.config import load_settings
+from fleetctl.core import DeliveryCounts
 from fleetctl.errors import WarehouseError
-from fleetctl.pipeline.ledger import StreamLedger
-from fleetctl.sinks.base import StreamDelivery
+from fleetctl.pipeline.accounting import StreamLedger
 from tests.pipeline_support import dead_letters, telemetry_lines
 
 SMALL = ["--trucks", "4", "--minutes", "15", "--clicks-per-minute", "20", "--seed", "9"]
@@ -58,7 +58,7 @@ def test_simulate_lands_every_record_once_and_a_rerun_lands_nothing_new(cli) -> 
     first = run_json(cli, "simulate", *SMALL)
     again = run_json(cli, "simulate", *SMALL)
 
-    assert (first["sink"], first["store"]) == ("local", "snowflake")
+    assert (first["sink"], first["store"]) == ("local", "warehouse")
     telemetry, clicks = first["streams"]["telemetry"], first["streams"]["clickstream"]
     assert telemetry["generated"] == 4 * 15
     assert clicks["generated"] > 0
@@ -82,7 +82,7 @@ def test_the_summary_table_shows_what_landed(cli) -> None:
     result = cli("simulate", *SMALL)
     assert result.exit_code == 0, result.stderr
     assert "local" in result.stdout
-    assert "transformed and landed in snowflake" in result.stdout
+    assert "transformed and landed in warehouse" in result.stdout
     header = next(line for line in result.stdout.splitlines() if "duplicates" in line)
     headings = [word for word in header.replace("┃", " ").split() if word != "stream"]
     assert headings == ["ok", "dropped", "rejected", "landed", "duplicates"]
@@ -227,7 +227,7 @@ def test_records_a_store_refuses_go_to_the_dead_letters_and_replay_into_a_workin
     from fleetctl.lambdas.runtime import FunctionTable
     from fleetctl.pipeline.buffering import BufferHints
     from fleetctl.pipeline.firehose_standin import StandInOptions
-    from fleetctl.sinks.local import LocalSink
+    from fleetctl.pipeline.sink import LocalSink
 
     settings = load_settings()
     source, _ = broken_file(tmp_path / "broken.jsonl")
@@ -259,9 +259,9 @@ def test_a_ledger_counts_only_undelivered_failures_as_dead_lettered(tmp_path: Pa
     import threading
 
     from fleetctl.deadletters import DeadLetterFile
-    from fleetctl.pipeline.ledger import Failure
+    from fleetctl.pipeline.accounting import Failure
 
-    delivery = StreamDelivery()
+    delivery = DeliveryCounts()
     letters = DeadLetterFile(tmp_path, "local")
     ledger = StreamLedger("telemetry", "fleet-telemetry", delivery, threading.Lock(), letters)
     ledger.keep([Failure(b"a\n", "ProcessingFailed", "bad", 1, None, None)], undelivered=False)
@@ -315,3 +315,9 @@ def test_a_record_firehose_would_refuse_is_dead_lettered_at_the_put_not_accepted
     [letter] = dead_letters(report.dead_letter_path)
     assert (letter.data, letter.attempts) == (huge, 0)
     assert all(len(payload) < 1_000_000 for _, payload, _ in invoker.calls)
+
+
+def test_the_warehouse_store_is_still_accepted_by_its_earlier_name_snowflake(cli) -> None:
+    run = run_json(cli, "simulate", *SMALL, "--store", "snowflake")
+    assert run["store"] == "warehouse"
+    assert row_count(cli, "RAW.TRUCK_TELEMETRY") == run["streams"]["telemetry"]["landed"] == 60

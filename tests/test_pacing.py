@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from fleetctl.core import SinkReport
 from fleetctl.pacing import Event, Pacer, RateLimiter, event_time_s, feed
-from fleetctl.sinks.base import SinkReport
 
 
 class FakeClock:

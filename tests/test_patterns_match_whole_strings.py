@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from fleetctl.config import load_settings
+from fleetctl.dynamodb import items
+from fleetctl.dynamodb.tables import TableNames
 from fleetctl.errors import ConfigError, InputError
-from fleetctl.scd2.statements import tracked_columns
-from fleetctl.stores.dynamodb import items
-from fleetctl.stores.dynamodb.tables import TableNames
+from fleetctl.scd2.tracked import tracked_columns
 from fleetctl.warehouse import staging
 from handlers import clickstream, telemetry
 from tests.handler_records import click_record, decoded_data, event_of, telemetry_record

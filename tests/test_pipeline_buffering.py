@@ -17,8 +17,8 @@ from fleetctl.errors import ConfigError
 from fleetctl.lambdas.contract_check import check_response
 from fleetctl.lambdas.events import PAYLOAD_LIMIT_BYTES
 from fleetctl.pipeline.buffering import Buffer, BufferHints
+from fleetctl.pipeline.sink import open_sink
 from fleetctl.sinks import ReportsLag
-from fleetctl.sinks.local import open_sink
 from fleetctl.warehouse import open_warehouse
 from tests.handler_records import as_json, telemetry_record
 from tests.pipeline_support import HandClock, batch_of, click_lines, pipeline, telemetry_lines

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from fleetctl.warehouse import loading
 from tests.reconcile_support import simulate
 
 pytestmark = pytest.mark.integration
@@ -97,8 +98,10 @@ def test_html_is_written_beside_the_terminal_output(cli, report_env, tmp_path) -
 def test_values_from_the_data_are_escaped_in_the_page(cli, warehouse, tmp_path) -> None:
     from tests.warehouse_records import clickstream
 
-    warehouse.load(
-        "clickstream", [clickstream(n, item_name="<script>alert(1)</script>") for n in range(8)]
+    loading.load_records(
+        warehouse,
+        "clickstream",
+        [clickstream(n, item_name="<script>alert(1)</script>") for n in range(8)],
     )
     warehouse.close()
     page = tmp_path / "clicks.html"

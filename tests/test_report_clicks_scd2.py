@@ -96,7 +96,7 @@ def test_the_scd2_report_shows_the_rule_s_versions_and_passes_its_checks(
 
 
 def test_a_broken_dimension_fails_the_scd2_report_with_exit_code_1(cli, warehouse) -> None:
-    from fleetctl.scd2 import engine
+    from fleetctl.warehouse import dimension_build as engine
     from tests.scd2_events import event, land
 
     land(warehouse, [event(1, "TRK-1", 0, "A"), event(2, "TRK-1", 5, "B")])

@@ -10,6 +10,7 @@ import pytest
 from fleetctl.reports.fleet import FleetRequest, OpenAlert, fleet_report, rank_risks
 from fleetctl.reports.routes import tour_km
 from fleetctl.reports.window import Window
+from fleetctl.warehouse import loading
 from tests.warehouse_records import telemetry
 
 pytestmark = pytest.mark.integration
@@ -115,7 +116,7 @@ def test_a_window_narrows_every_figure(report_warehouse):
 
 
 def test_a_reading_delivered_twice_is_counted_once(warehouse):
-    warehouse.load("telemetry", [telemetry(n) for n in range(10)])
+    loading.load_records(warehouse, "telemetry", [telemetry(n) for n in range(10)])
     before = fleet_report(warehouse, FleetRequest())
     warehouse.execute(
         "INSERT INTO RAW.TRUCK_TELEMETRY SELECT * FROM RAW.TRUCK_TELEMETRY WHERE EVENT_ID = %s",

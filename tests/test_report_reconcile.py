@@ -188,7 +188,7 @@ def test_reconcile_runs_the_same_on_the_snowflake_target(cli, snowflake_env) -> 
     run_id = simulate(cli)
     code, document, stderr = reconcile(cli)
     assert code == 0, stderr
-    assert document["store"] == "snowflake" and document["run_id"] == run_id
+    assert document["store"] == "warehouse" and document["run_id"] == run_id
     deleted = cli(
         "sql", f"DELETE FROM {TABLES['telemetry']} WHERE EVENT_TS = '2026-11-27 00:07:00'"
     )

@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fleetctl.config import load_settings
+from fleetctl.dynamodb.calls import Calls, serialize
+from fleetctl.dynamodb.items import event_item
+from fleetctl.dynamodb.store import DynamoOptions, DynamoStore
 from fleetctl.errors import StoreError
 from fleetctl.scd2.rules import Event, row_hash, surrogate_key, versions
-from fleetctl.stores.dynamodb.calls import Calls, serialize
-from fleetctl.stores.dynamodb.items import event_item
-from fleetctl.stores.dynamodb.store import DynamoOptions, DynamoStore
 from tests import dynamodb_tables as db
 from tests.scd2_events import as_event
 from tests.servers.dynamodb_proxy import DynamoProxy

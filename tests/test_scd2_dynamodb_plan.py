@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from fleetctl.scd2.dynamodb_plan import action, plan, revision_check, version_item
+from fleetctl.dynamodb.dimension_plan import action, plan, revision_check, version_item
 from fleetctl.scd2.rules import Version
 
 TRACKED = ["driver_id", "depot_id"]

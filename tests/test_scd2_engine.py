@@ -7,10 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fleetctl.errors import ConfigError
-from fleetctl.scd2 import engine
-from fleetctl.scd2.integrity import run_checks
 from fleetctl.scd2.rules import DEFAULT_TRACKED, Event, row_hash, surrogate_key, versions
 from fleetctl.warehouse import Warehouse
+from fleetctl.warehouse import dimension_build as engine
+from fleetctl.warehouse.dimension_checks import run_checks
 from tests.scd2_events import dimension, event, land, minute_of
 
 pytestmark = pytest.mark.integration

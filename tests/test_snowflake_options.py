@@ -8,13 +8,14 @@ import pytest
 
 from fleetctl.config import load_settings
 from fleetctl.errors import ConfigError
+from fleetctl.warehouse import WarehouseOptions
 from fleetctl.warehouse.snowflake import connection_options, scrub
 
 ACCOUNT = {"FLEETCTL_WAREHOUSE_ACCOUNT": "myorg-fleet", "FLEETCTL_WAREHOUSE_USER": "LOADER"}
 
 
 def options(env: dict[str, str]) -> dict:
-    return connection_options(load_settings(environ=env), env)
+    return connection_options(WarehouseOptions.from_settings(load_settings(environ=env)), env)
 
 
 def test_password_comes_from_the_named_environment_variable() -> None:

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from fleetctl.config import load_settings
+from fleetctl.core import LoadResult, RejectedRecord
 from fleetctl.errors import InputError, WarehouseError
-from fleetctl.warehouse import LoadResult, RejectedRecord, Warehouse, open_warehouse
+from fleetctl.warehouse import Warehouse, loading, migrations, open_warehouse
 from tests.warehouse_records import (
     alert,
     clicks_per_minute,
@@ -105,7 +106,7 @@ def test_typed_columns_equal_the_source_values(
     warehouse: Warehouse, stream: str, table: str, expected_row: Any
 ) -> None:
     records = [FACTORIES[stream](n) for n in range(40)]
-    result = warehouse.load(stream, records)
+    result = loading.load_records(warehouse, stream, records)
     typed = [
         {k: v for k, v in row.items() if k not in {"RECORD", "DERIVED", *LOAD_COLUMNS}}
         for row in rows(warehouse, table, order_by="EVENT_ID")
@@ -116,7 +117,7 @@ def test_typed_columns_equal_the_source_values(
 
 def test_record_and_derived_are_variants_queryable_by_path(warehouse: Warehouse) -> None:
     records = [telemetry(n) for n in range(12)]
-    warehouse.load("telemetry", records)
+    loading.load_records(warehouse, "telemetry", records)
     found = warehouse.query(
         "SELECT EVENT_ID, RECORD:gps.lat::float AS LAT, "
         "RECORD:health.tire_pressure_kpa.rr::float AS RR, "
@@ -139,11 +140,11 @@ def test_record_and_derived_are_variants_queryable_by_path(warehouse: Warehouse)
 def test_the_same_batch_twice_changes_nothing(warehouse: Warehouse) -> None:
     batch = [telemetry(n, alerts=[alert("BRAKE_WORN")] if n % 4 == 0 else []) for n in range(30)]
     clicks = [clickstream(n) for n in range(30)]
-    first = warehouse.load("telemetry", batch)
-    warehouse.load("clickstream", clicks)
+    first = loading.load_records(warehouse, "telemetry", batch)
+    loading.load_records(warehouse, "clickstream", clicks)
     before = contents(warehouse)
-    again = warehouse.load("telemetry", batch)
-    clicks_again = warehouse.load("clickstream", clicks)
+    again = loading.load_records(warehouse, "telemetry", batch)
+    clicks_again = loading.load_records(warehouse, "clickstream", clicks)
     assert first == LoadResult(30, 0, {"CORE.MAINTENANCE_ALERTS": 8})
     assert again == LoadResult(0, 30, {"CORE.MAINTENANCE_ALERTS": 0})
     assert clicks_again == LoadResult(0, 30, {"CORE.ITEM_CLICKS_MINUTE": 0})
@@ -151,8 +152,8 @@ def test_the_same_batch_twice_changes_nothing(warehouse: Warehouse) -> None:
 
 
 def test_overlapping_batches_hold_each_event_once(warehouse: Warehouse) -> None:
-    first = warehouse.load("telemetry", [telemetry(n) for n in range(0, 60)])
-    second = warehouse.load("telemetry", [telemetry(n) for n in range(30, 90)])
+    first = loading.load_records(warehouse, "telemetry", [telemetry(n) for n in range(0, 60)])
+    second = loading.load_records(warehouse, "telemetry", [telemetry(n) for n in range(30, 90)])
     ids = [r["EVENT_ID"] for r in warehouse.query("SELECT EVENT_ID FROM RAW.TRUCK_TELEMETRY")]
     assert (first.inserted, second.inserted, second.skipped_duplicates) == (60, 30, 30)
     assert sorted(ids) == sorted(telemetry(n)["event_id"] for n in range(90))
@@ -161,7 +162,7 @@ def test_overlapping_batches_hold_each_event_once(warehouse: Warehouse) -> None:
 def test_a_repeat_within_a_batch_keeps_the_first_copy(warehouse: Warehouse) -> None:
     original = telemetry(5)
     altered = telemetry(5, odometer_km=1.0)
-    result = warehouse.load("telemetry", [original, telemetry(6), altered])
+    result = loading.load_records(warehouse, "telemetry", [original, telemetry(6), altered])
     kept = warehouse.query(
         "SELECT ODOMETER_KM FROM RAW.TRUCK_TELEMETRY WHERE EVENT_ID = %s", (original["event_id"],)
     )
@@ -179,9 +180,9 @@ def test_loading_in_small_chunks_gives_the_same_tables(tmp_path: Path, home: Pat
         env = {"FLEETCTL_HOME": str(tmp_path / batch_rows)}
         env["FLEETCTL_WAREHOUSE_LOAD_BATCH_ROWS"] = batch_rows
         with open_warehouse(load_settings(environ=env)) as wh:
-            wh.migrate()
-            result = wh.load("telemetry", telemetry_batch + telemetry_batch[:9])
-            wh.load("clickstream", clicks)
+            migrations.apply(wh)
+            result = loading.load_records(wh, "telemetry", telemetry_batch + telemetry_batch[:9])
+            loading.load_records(wh, "clickstream", clicks)
             tables.append(contents(wh))
         assert (result.inserted, result.skipped_duplicates) == (23, 9)
     assert tables[0] == tables[1]
@@ -201,8 +202,8 @@ def test_alerts_land_once_per_reading_and_code(warehouse: Warehouse) -> None:
         ),
         telemetry(2),
     ]
-    warehouse.load("telemetry", records)
-    warehouse.load("telemetry", records[1:])
+    loading.load_records(warehouse, "telemetry", records)
+    loading.load_records(warehouse, "telemetry", records[1:])
     found = warehouse.query(
         "SELECT EVENT_ID, CODE, TRUCK_ID, EVENT_TS, SEVERITY, MESSAGE, READINGS "
         "FROM CORE.MAINTENANCE_ALERTS ORDER BY EVENT_ID, CODE"
@@ -231,10 +232,10 @@ def test_clicks_per_minute_stay_exact_across_split_and_replayed_batches(
     warehouse: Warehouse,
 ) -> None:
     records = [clickstream(n) for n in range(60)]
-    warehouse.load("clickstream", records[:40])
+    loading.load_records(warehouse, "clickstream", records[:40])
     assert clicks_per_minute(warehouse) == expected_clicks_per_minute(records[:40])
     # the second batch completes minutes the first one started, and replays part of it
-    warehouse.load("clickstream", records[20:] + records[:10])
+    loading.load_records(warehouse, "clickstream", records[20:] + records[:10])
     assert clicks_per_minute(warehouse) == expected_clicks_per_minute(records)
 
 
@@ -248,8 +249,8 @@ def test_rejected_records_keep_their_bytes_and_land_once(warehouse: Warehouse) -
             "clickstream", "Expected `int` >= 1 - at `$.click_count`", b'{"x": 1}', "e-1"
         ),
     ]
-    first = warehouse.load_rejected(rejected)
-    again = warehouse.load_rejected(rejected[:1])
+    first = loading.load_rejected(warehouse, rejected)
+    again = loading.load_rejected(warehouse, rejected[:1])
     found = rows(warehouse, "RAW.REJECTED", order_by="STREAM, REASON")
     assert (first.inserted, first.skipped_duplicates) == (3, 1)
     assert (again.inserted, again.skipped_duplicates) == (0, 1)
@@ -283,26 +284,26 @@ def test_bad_records_are_refused_naming_record_and_field_and_nothing_lands(
     warehouse: Warehouse, records: list[Any], message: str
 ) -> None:
     with pytest.raises(InputError, match=message):
-        warehouse.load("telemetry", records)
+        loading.load_records(warehouse, "telemetry", records)
     assert warehouse.query("SELECT COUNT(*) AS N FROM RAW.TRUCK_TELEMETRY") == [{"N": 0}]
 
 
 def test_unknown_stream_is_refused(warehouse: Warehouse) -> None:
     with pytest.raises(InputError, match="unknown stream 'orders'"):
-        warehouse.load("orders", [telemetry(1)])
+        loading.load_records(warehouse, "orders", [telemetry(1)])
 
 
 def test_loads_leave_the_staging_tables_empty(warehouse: Warehouse) -> None:
-    warehouse.load("telemetry", [telemetry(n) for n in range(5)])
-    warehouse.load("clickstream", [clickstream(n) for n in range(5)])
-    warehouse.load_rejected([RejectedRecord("telemetry", "bad", b"x")])
-    staged = {t.name: t.rows for t in warehouse.status().tables if t.schema == "STAGE"}
+    loading.load_records(warehouse, "telemetry", [telemetry(n) for n in range(5)])
+    loading.load_records(warehouse, "clickstream", [clickstream(n) for n in range(5)])
+    loading.load_rejected(warehouse, [RejectedRecord("telemetry", "bad", b"x")])
+    staged = {t.name: t.rows for t in migrations.status(warehouse).tables if t.schema == "STAGE"}
     assert staged == {"CLICKSTREAM": 0, "REJECTED": 0, "RUN_EVENT_IDS": 0, "TRUCK_TELEMETRY": 0}
 
 
 def test_an_empty_batch_is_a_no_op(warehouse: Warehouse) -> None:
-    assert warehouse.load("clickstream", []) == LoadResult()
-    assert warehouse.load_rejected([]) == LoadResult()
+    assert loading.load_records(warehouse, "clickstream", []) == LoadResult()
+    assert loading.load_rejected(warehouse, []) == LoadResult()
 
 
 def test_loading_before_migrate_says_what_to_do(home: Path) -> None:
@@ -310,4 +311,4 @@ def test_loading_before_migrate_says_what_to_do(home: Path) -> None:
         open_warehouse(load_settings()) as wh,
         pytest.raises(WarehouseError, match=r"run `fleetctl db migrate` first"),
     ):
-        wh.load("telemetry", [telemetry(1)])
+        loading.load_records(wh, "telemetry", [telemetry(1)])

@@ -35,7 +35,7 @@ def columns_of(wh: Warehouse, table: str) -> list[tuple[str, str]]:
 
 def test_first_migrate_applies_every_version_in_order_and_records_it(home: Path) -> None:
     with open_warehouse(load_settings()) as wh:
-        applied = wh.migrate()
+        applied = migrations.apply(wh)
         recorded = wh.query("SELECT VERSION, NAME, CHECKSUM FROM FLEETCTL.SCHEMA_MIGRATIONS")
     shipped = migrations.available()
     assert [m.version for m in applied] == SHIPPED
@@ -55,15 +55,15 @@ def test_first_migrate_applies_every_version_in_order_and_records_it(home: Path)
 
 def test_migrate_again_applies_nothing_and_keeps_data(home: Path) -> None:
     with open_warehouse(load_settings()) as wh:
-        wh.migrate()
+        migrations.apply(wh)
         wh.execute(
             "INSERT INTO CORE.ITEM_CLICKS_MINUTE "
             "SELECT '2026-11-27 00:00:00'::TIMESTAMP_NTZ, 'ITEM-1', 'n', 'laptops', 3, 2, 1, "
             "'2026-11-27 00:00:00'::TIMESTAMP_NTZ"
         )
     with open_warehouse(load_settings()) as wh:  # a new session on the same DuckDB files
-        assert wh.migrate() == []
-        status = wh.status()
+        assert migrations.apply(wh) == []
+        status = migrations.status(wh)
         history = wh.query("SELECT COUNT(*) AS N FROM FLEETCTL.SCHEMA_MIGRATIONS")
     assert history == [{"N": len(SHIPPED)}]
     assert status.pending == []
@@ -74,8 +74,8 @@ def test_migrate_again_applies_nothing_and_keeps_data(home: Path) -> None:
 
 def test_status_before_migrate_lists_everything_pending_and_creates_nothing(home: Path) -> None:
     with open_warehouse(load_settings()) as wh:
-        status = wh.status()
-        again = wh.status()
+        status = migrations.status(wh)
+        again = migrations.status(wh)
     assert status.applied == []
     assert [m.version for m in status.pending] == SHIPPED
     assert status.tables == [] == again.tables
@@ -86,7 +86,7 @@ def test_an_applied_migration_edited_afterwards_is_refused(warehouse: Warehouse)
     with pytest.raises(
         WarehouseError, match=r"V002__core_tables\.sql changed after it was applied"
     ):
-        warehouse.migrate()
+        migrations.apply(warehouse)
 
 
 @pytest.mark.parametrize("spec", STREAM_TABLES.values(), ids=STREAM_TABLES)

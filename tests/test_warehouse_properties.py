@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fleetctl.config import load_settings
-from fleetctl.warehouse import open_warehouse
+from fleetctl.warehouse import loading, migrations, open_warehouse
 from tests.warehouse_records import clicks_per_minute, clickstream, expected_clicks_per_minute
 
 CLICKS = [clickstream(n) for n in range(40)]
@@ -31,8 +31,10 @@ def test_clicks_per_minute_equal_a_recount_of_everything_delivered(
         tempfile.TemporaryDirectory() as home,
         open_warehouse(load_settings(environ={"FLEETCTL_HOME": home})) as wh,
     ):
-        wh.migrate()
-        inserted = sum(wh.load("clickstream", batch).inserted for batch in deliveries)
+        migrations.apply(wh)
+        inserted = sum(
+            loading.load_records(wh, "clickstream", batch).inserted for batch in deliveries
+        )
         raw_ids = {r["EVENT_ID"] for r in wh.query("SELECT EVENT_ID FROM RAW.CLICKSTREAM")}
         per_minute = clicks_per_minute(wh)
     unique_ids = {record["event_id"] for record in delivered}

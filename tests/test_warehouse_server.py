@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from fleetctl.config import load_settings
-from fleetctl.warehouse import LoadResult, RejectedRecord, Warehouse, open_warehouse
+from fleetctl.core import LoadResult, RejectedRecord
+from fleetctl.warehouse import Warehouse, loading, migrations, open_warehouse
 from tests.warehouse_records import alert, clickstream, telemetry
 
 pytestmark = pytest.mark.integration
@@ -39,18 +40,19 @@ def exercise(wh: Warehouse) -> list[LoadResult]:
     """Migrations, overlapping and replayed loads of both streams, and rejections."""
     readings = [telemetry(n, alerts=[alert("BRAKE_WORN")] * (n % 4 == 0)) for n in range(40)]
     clicks = [clickstream(n) for n in range(50)]
-    wh.migrate()
-    assert wh.migrate() == []
+    migrations.apply(wh)
+    assert migrations.apply(wh) == []
     return [
-        wh.load("telemetry", readings[:30]),
-        wh.load("telemetry", readings[20:] + readings[:3]),
-        wh.load("clickstream", clicks[:35]),
-        wh.load("clickstream", clicks[25:] + clicks[:5]),
-        wh.load_rejected(
+        loading.load_records(wh, "telemetry", readings[:30]),
+        loading.load_records(wh, "telemetry", readings[20:] + readings[:3]),
+        loading.load_records(wh, "clickstream", clicks[:35]),
+        loading.load_records(wh, "clickstream", clicks[25:] + clicks[:5]),
+        loading.load_rejected(
+            wh,
             [
                 RejectedRecord("telemetry", "Invalid JSON", b"\x00{", None, datetime(2026, 1, 1)),
                 RejectedRecord("clickstream", "bad", b"{}", "e-9", datetime(2026, 1, 2, 3, 4)),
-            ]
+            ],
         ),
     ]
 
@@ -85,8 +87,8 @@ def test_loads_through_the_fakesnow_server_equal_the_embedded_ones(
 
 def test_variant_paths_work_through_the_server(snowflake_env: dict[str, str]) -> None:
     with open_warehouse(load_settings()) as wh:
-        wh.migrate()
-        wh.load("telemetry", [telemetry(n) for n in range(3)])
+        migrations.apply(wh)
+        loading.load_records(wh, "telemetry", [telemetry(n) for n in range(3)])
         found = wh.query(
             "SELECT RECORD:gps.lat::float AS LAT, DERIVED "
             "FROM RAW.TRUCK_TELEMETRY ORDER BY EVENT_ID"

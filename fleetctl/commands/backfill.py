@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from fleetctl.commands import options, settings_for
+from fleetctl.commands import settings_for, sink_flags
 
 
 def backfill(
@@ -35,11 +35,11 @@ def backfill(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would change; land and change nothing.")
     ] = False,
-    json: options.Json = False,
+    json: sink_flags.Json = False,
 ) -> None:
     """Load history (files or S3) through the handlers and rebuild the truck dimension's history."""
     from fleetctl import console
-    from fleetctl.backfill.run import BackfillRequest, run_backfill
+    from fleetctl.backfill.job import BackfillRequest, run_backfill
     from fleetctl.backfill.selection import Selection, contract_instant
     from fleetctl.errors import CheckFailed
     from fleetctl.views import backfill as view

@@ -24,10 +24,10 @@ def migrate(ctx: typer.Context, target: Target = None, json: Json = False) -> No
     """Apply the pending versioned DDL (sql/V*.sql) to the warehouse, in order, once each."""
     from fleetctl import console
     from fleetctl.views import warehouse as view
-    from fleetctl.warehouse import open_warehouse
+    from fleetctl.warehouse import migrations, open_warehouse
 
     with open_warehouse(settings_for(ctx, {"warehouse.target": target})) as wh:
-        applied = wh.migrate()
+        applied = migrations.apply(wh)
     if json:
         console.emit_json(view.migrations_document(applied))
     else:
@@ -39,10 +39,10 @@ def status(ctx: typer.Context, target: Target = None, json: Json = False) -> Non
     """Show the target, the migrations applied and pending, and every table's row count."""
     from fleetctl import console
     from fleetctl.views import warehouse as view
-    from fleetctl.warehouse import open_warehouse
+    from fleetctl.warehouse import migrations, open_warehouse
 
     with open_warehouse(settings_for(ctx, {"warehouse.target": target})) as wh:
-        state = wh.status()
+        state = migrations.status(wh)
     if json:
         console.emit_json(view.status_document(state))
     else:
@@ -53,17 +53,10 @@ def status(ctx: typer.Context, target: Target = None, json: Json = False) -> Non
 def create_tables(ctx: typer.Context, store: Store = None, json: Json = False) -> None:
     """Create the store's tables that are missing: on demand, TTL on the raw event tables."""
     from fleetctl import console
-    from fleetctl.errors import InputError
-    from fleetctl.stores.dynamodb.tables import create_store_tables
+    from fleetctl.stores import create_store_tables
     from fleetctl.views import store_tables as view
 
-    settings = settings_for(ctx, {"store": store})
-    if settings.get("store") != "dynamodb":
-        raise InputError(
-            f"--store {settings.get('store')}: only the dynamodb store has tables to create; "
-            "the warehouse's come from `fleetctl db migrate`"
-        )
-    states = create_store_tables(settings)
+    states = create_store_tables(settings_for(ctx, {"store": store}))
     if json:
         console.emit_json(view.tables_document(states))
     else:

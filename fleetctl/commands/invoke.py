@@ -45,8 +45,8 @@ def invoke(
     from fleetctl import console
     from fleetctl.errors import CheckFailed, InputError
     from fleetctl.lambdas.inputs import JsonlFile, SimulatedRecords
+    from fleetctl.lambdas.invocation import InvokeRequest, run_invoke
     from fleetctl.lambdas.invoker import LocalInvoker, RemoteInvoker
-    from fleetctl.lambdas.run import InvokeRequest, run_invoke
     from fleetctl.lambdas.runtime import FunctionTable
     from fleetctl.simulate import parse_start
     from fleetctl.views import invocation

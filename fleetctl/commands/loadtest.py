@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from fleetctl.commands import options, settings_for
+from fleetctl.commands import settings_for, sink_flags
 from fleetctl.loadtest.distributed import Role
 
 PANEL = "Distributed (Locust)"
@@ -37,8 +37,8 @@ def loadtest(
     concurrency: Annotated[
         int | None, typer.Option(help="Firehose calls in flight per process.")
     ] = None,
-    clickstream_stream: options.ClickstreamStream = None,
-    telemetry_stream: options.TelemetryStream = None,
+    clickstream_stream: sink_flags.ClickstreamStream = None,
+    telemetry_stream: sink_flags.TelemetryStream = None,
     distributed: Annotated[
         Role | None,
         typer.Option(

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from fleetctl.commands import options, settings_for
+from fleetctl.commands import settings_for, sink_flags
 
 
+@sink_flags.sending
 def replay(
     ctx: typer.Context,
     paths: Annotated[
@@ -20,17 +21,8 @@ def replay(
             show_default=False,
         ),
     ],
-    realtime: options.Realtime = False,
-    speed: options.Speed = None,
-    sink: options.Sink = None,
-    out: options.Out = None,
-    compress: options.Compress = None,
-    concurrency: options.Concurrency = None,
-    rate: options.Rate = None,
-    clickstream_stream: options.ClickstreamStream = None,
-    telemetry_stream: options.TelemetryStream = None,
-    store: options.Store = None,
-    json: options.Json = False,
+    *,
+    sending: sink_flags.Sending,
 ) -> None:
     """Resend recorded records in event order, optionally at their original pace."""
     from fleetctl import console
@@ -38,27 +30,24 @@ def replay(
     from fleetctl.pacing import speed_option
     from fleetctl.replay import ReplayRequest, count_records, run_replay
     from fleetctl.sinks import open_sink
-    from fleetctl.views import runs
+    from fleetctl.views import delivery
 
-    sink_flags = options.sink_overrides(
-        sink, out, compress, concurrency, rate, clickstream_stream, telemetry_stream, store
-    )
     settings = settings_for(
         ctx,
         {
-            "replay.speed": speed_option(realtime, speed),
-            **sink_flags,
+            "replay.speed": speed_option(sending.realtime, sending.speed),
+            **sending.overrides(),
         },
     )
     request = ReplayRequest.from_settings(paths, settings)
-    options.check_sink_flags(sink_flags, request.sink)
+    sending.check(request.sink)
     total = count_records(request.paths)
     target = open_sink(request.sink, settings)
-    with console.progress(runs.DeliveryColumn(target)) as bar:
+    with console.progress(delivery.DeliveryColumn(target)) as bar:
         task = bar.add_task(f"replay → {request.sink}", total=total)
         result = run_replay(request, target, settings.home, on_sent=lambda n: bar.advance(task, n))
-    if json:
-        console.emit_json(runs.document(result))
+    if sending.json:
+        console.emit_json(delivery.document(result))
     else:
-        runs.summary(result)
+        delivery.summary(result)
     raise_if_undelivered(result.report)

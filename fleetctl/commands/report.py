@@ -3,13 +3,23 @@ charts in the terminal, one JSON document (`--json`) or a self-contained page (`
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from fleetctl.commands import settings_for
+from fleetctl.config import Settings
+
+if TYPE_CHECKING:
+    from fleetctl.warehouse import Warehouse
+
+Opts = TypeVar("Opts")  # a report's options Struct
+Q = TypeVar("Q")  # its request
+R = TypeVar("R")  # its result
 
 app = typer.Typer(
     help="Reports: reconciliation, the SCD2 dimension, fleet and clickstream insight.",
@@ -60,33 +70,32 @@ def reconcile(
 ) -> None:
     """Did every record of a run arrive, once, in time? Exit 1 when not."""
     from fleetctl.errors import CheckFailed, InputError
-    from fleetctl.reports.reconcile import ReconcileRequest, reconcile
+    from fleetctl.reports.reconcile import ReconcileOptions, ReconcileRequest, reconcile
     from fleetctl.reports.window import Window
     from fleetctl.views import reports_reconcile as view
 
     if run and last:
         raise InputError("give --run RUN_ID or --last, not both")
-    settings = settings_for(
-        ctx,
+    outcome = _report(
+        Report(ctx, target, json, html),
+        ReconcileOptions,
         {
-            "warehouse.target": target,
-            "reports.bucket": bucket.value if bucket else None,
-            "reports.allowed_lateness_s": allowed_lateness,
-            "reports.samples": samples,
+            "bucket": ("--bucket", bucket.value if bucket else None),
+            "allowed_lateness_s": ("--allowed-lateness", allowed_lateness),
+            "samples": ("--samples", samples),
         },
-    )
-    request = ReconcileRequest(
-        run_id=run,
-        window=Window.parse(start, end),
-        bucket=str(settings.get("reports.bucket")),
-        allowed_lateness_s=_at_least(
-            settings, "reports.allowed_lateness_s", 0, "--allowed-lateness"
+        lambda options, _: ReconcileRequest(
+            run_id=run,
+            window=Window.parse(start, end),
+            bucket=options.bucket,
+            allowed_lateness_s=options.allowed_lateness_s,
+            samples=options.samples,
+            fail_on_unexpected=fail_on_unexpected,
         ),
-        samples=_at_least(settings, "reports.samples", 0, "--samples"),
-        fail_on_unexpected=fail_on_unexpected,
+        lambda wh, request, settings: reconcile(wh, settings.home, request),
+        view.page,
+        document=lambda outcome: outcome.result,
     )
-    outcome = _with_warehouse(settings, lambda wh: reconcile(wh, settings.home, request))
-    _emit(outcome.result, view.page(outcome), json, html)
     if not outcome.result.reconciled:
         raise CheckFailed(outcome.result.verdict)
 
@@ -101,16 +110,20 @@ def scd2(
 ) -> None:
     """Integrity checks of CORE.DIM_TRUCK, versions, recent changes; exit 1 when one fails."""
     from fleetctl.errors import CheckFailed
-    from fleetctl.reports.scd2 import Scd2Request, scd2_report
+    from fleetctl.reports.scd2 import Scd2Options, Scd2Request, scd2_report
+    from fleetctl.scd2.tracked import tracked_attributes
     from fleetctl.views import reports_scd2 as view
 
-    settings = settings_for(ctx, {"warehouse.target": target, "reports.recent_changes": recent})
-    request = Scd2Request(
-        tracked=list(settings.get("scd2.tracked")),
-        recent=_at_least(settings, "reports.recent_changes", 0, "--recent"),
+    report = _report(
+        Report(ctx, target, json, html),
+        Scd2Options,
+        {"recent_changes": ("--recent", recent)},
+        lambda options, settings: Scd2Request(
+            tracked=tracked_attributes(settings), recent=options.recent_changes
+        ),
+        lambda wh, request, _: scd2_report(wh, request),
+        view.page,
     )
-    report = _with_warehouse(settings, lambda wh: scd2_report(wh, request))
-    _emit(report, view.page(report), json, html)
     if not report.ok:
         failed = ", ".join(c.name for c in report.checks if not c.ok)
         raise CheckFailed(f"CORE.DIM_TRUCK failed its integrity checks: {failed}")
@@ -133,25 +146,25 @@ def fleet(
     html: Html = None,
 ) -> None:
     """Fuel efficiency, distance, idling, CO2, open alerts, trucks at risk, route efficiency."""
-    from fleetctl.reports.fleet import FleetRequest, fleet_report
+    from fleetctl.reports.fleet import FleetOptions, FleetRequest, fleet_report
     from fleetctl.reports.window import Window
     from fleetctl.views import reports_fleet as view
 
-    settings = settings_for(
-        ctx,
+    _report(
+        Report(ctx, target, json, html),
+        FleetOptions,
         {
-            "warehouse.target": target,
-            "reports.open_alert_minutes": open_within,
-            "reports.min_stop_minutes": min_stop,
+            "open_alert_minutes": ("--open-within", open_within),
+            "min_stop_minutes": ("--min-stop", min_stop),
         },
+        lambda options, _: FleetRequest(
+            window=Window.parse(start, end),
+            open_alert_minutes=options.open_alert_minutes,
+            min_stop_minutes=options.min_stop_minutes,
+        ),
+        lambda wh, request, _: fleet_report(wh, request),
+        view.page,
     )
-    request = FleetRequest(
-        window=Window.parse(start, end),
-        open_alert_minutes=_at_least(settings, "reports.open_alert_minutes", 0, "--open-within"),
-        min_stop_minutes=_at_least(settings, "reports.min_stop_minutes", 1, "--min-stop"),
-    )
-    report = _with_warehouse(settings, lambda wh: fleet_report(wh, request))
-    _emit(report, view.page(report), json, html)
 
 
 @app.command()
@@ -169,46 +182,97 @@ def clicks(
     html: Html = None,
 ) -> None:
     """Top items per category, clicks trend, sessions, funnel, co-click recommendations."""
-    from fleetctl.reports.clicks import ClicksRequest, clicks_report
+    from fleetctl.reports.clicks import ClicksOptions, ClicksRequest, clicks_report
     from fleetctl.reports.window import Window
     from fleetctl.views import reports_clicks as view
 
-    settings = settings_for(
-        ctx,
+    _report(
+        Report(ctx, target, json, html),
+        ClicksOptions,
         {
-            "warehouse.target": target,
-            "reports.top_items": top,
-            "reports.recommendations_per_item": per_item,
+            "top_items": ("--top", top),
+            "recommendations_per_item": ("--per-item", per_item),
         },
+        lambda options, _: ClicksRequest(
+            window=Window.parse(start, end),
+            bucket=bucket.value,
+            top=options.top_items,
+            per_item=options.recommendations_per_item,
+        ),
+        lambda wh, request, _: clicks_report(wh, request),
+        view.page,
     )
-    request = ClicksRequest(
-        window=Window.parse(start, end),
-        bucket=bucket.value,
-        top=_at_least(settings, "reports.top_items", 1, "--top"),
-        per_item=_at_least(settings, "reports.recommendations_per_item", 1, "--per-item"),
-    )
-    report = _with_warehouse(settings, lambda wh: clicks_report(wh, request))
-    _emit(report, view.page(report), json, html)
 
 
-def _with_warehouse(settings: Any, job: Any) -> Any:
-    """Run `job` on the warehouse; the embedded one is migrated first, as the local pipeline
-    does (a Snowflake account only by `fleetctl db migrate`)."""
-    from fleetctl.warehouse import open_warehouse
+@dataclass(frozen=True)
+class Report:
+    """What every report command takes alike: the context, --target, --json and --html."""
 
-    with open_warehouse(settings) as wh:
-        if wh.target == "embedded":
-            wh.migrate()
-        return job(wh)
+    ctx: typer.Context
+    target: str | None
+    json: bool
+    html: Path | None
 
 
-def _at_least(settings: Any, key: str, minimum: int, flag: str) -> int:
+def _report(
+    report: Report,
+    kind: type[Opts],
+    flags: dict[str, tuple[str, Any]],
+    request: Callable[[Opts, Settings], Q],
+    job: Callable[[Warehouse, Q, Settings], R],
+    page: Callable[[R], Any],
+    document: Callable[[R], Any] = lambda result: result,
+) -> R:
+    """The skeleton of every report: settings (each flag over `reports.<key>`) → the report's
+    options Struct, decoded once → its request (bad input fails before the warehouse opens) →
+    the job on the warehouse, the embedded one migrated first → JSON, the terminal, HTML."""
+    overrides = {f"reports.{key}": value for key, (_, value) in flags.items()}
+    settings = settings_for(report.ctx, {"warehouse.target": report.target, **overrides})
+    options = _options(settings, kind, {key: flag for key, (flag, _) in flags.items()})
+    asked = request(options, settings)
+    result = _with_warehouse(settings, lambda wh: job(wh, asked, settings))
+    _emit(document(result), page(result), report.json, report.html)
+    return result
+
+
+def _options(settings: Settings, kind: type[Opts], flags: dict[str, str]) -> Opts:
+    """`reports.*` as the report's options; a bad value is one line naming its flag and key."""
+    import msgspec
+
     from fleetctl.errors import InputError
 
-    value = settings.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise InputError(f"{flag} ({key}): expected an integer >= {minimum}, got {value!r}")
-    return value
+    section = settings.section("reports")
+    values = {name: section[name] for name in kind.__struct_fields__ if name in section}
+    try:
+        return msgspec.convert(values, kind)
+    except msgspec.ValidationError as e:
+        name = str(e).rpartition("$.")[2].strip("`")
+        field = next(f for f in msgspec.inspect.type_info(kind).fields if f.name == name)
+        raise InputError(
+            f"{flags[name]} (reports.{name}): expected {_expected(field.type)}, "
+            f"got {values.get(name)!r}"
+        ) from None
+
+
+def _expected(kind: Any) -> str:
+    import msgspec
+
+    if isinstance(kind, msgspec.inspect.IntType):
+        return "an integer" + (f" >= {kind.ge}" if kind.ge is not None else "")
+    if isinstance(kind, msgspec.inspect.LiteralType):
+        return "one of " + ", ".join(map(str, kind.values))
+    return type(kind).__name__.removesuffix("Type").lower()
+
+
+def _with_warehouse(settings: Settings, job: Callable[[Warehouse], R]) -> R:
+    """Run `job` on the warehouse; the embedded one is migrated first, as the local pipeline
+    does (a Snowflake account only by `fleetctl db migrate`)."""
+    from fleetctl.warehouse import migrations, open_warehouse
+
+    with open_warehouse(settings) as wh:
+        if wh.migrates_on_open:
+            migrations.apply(wh)
+        return job(wh)
 
 
 def _emit(result: Any, page: Any, json: bool, html: Path | None) -> None:

@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from fleetctl.commands import options, settings_for
+from fleetctl.commands import settings_for, sink_flags
 
 
+@sink_flags.sending
 def simulate(
     ctx: typer.Context,
     trucks: Annotated[int | None, typer.Option(help="Trucks in the fleet.")] = None,
@@ -22,17 +23,8 @@ def simulate(
     start: Annotated[
         str | None, typer.Option(help="First simulated minute, ISO-8601 (UTC if no offset).")
     ] = None,
-    realtime: options.Realtime = False,
-    speed: options.Speed = None,
-    sink: options.Sink = None,
-    out: options.Out = None,
-    compress: options.Compress = None,
-    concurrency: options.Concurrency = None,
-    rate: options.Rate = None,
-    clickstream_stream: options.ClickstreamStream = None,
-    telemetry_stream: options.TelemetryStream = None,
-    store: options.Store = None,
-    json: options.Json = False,
+    *,
+    sending: sink_flags.Sending,
 ) -> None:
     """Generate realistic clickstream and per-minute telemetry."""
     from fleetctl import console
@@ -40,11 +32,8 @@ def simulate(
     from fleetctl.pacing import speed_option
     from fleetctl.simulate import SimulationRequest, run_simulation
     from fleetctl.sinks import open_sink
-    from fleetctl.views import runs
+    from fleetctl.views import delivery
 
-    sink_flags = options.sink_overrides(
-        sink, out, compress, concurrency, rate, clickstream_stream, telemetry_stream, store
-    )
     settings = settings_for(
         ctx,
         {
@@ -53,20 +42,20 @@ def simulate(
             "simulate.clicks_per_minute": clicks_per_minute,
             "simulate.seed": seed,
             "simulate.start": start,
-            "simulate.speed": speed_option(realtime, speed),
-            **sink_flags,
+            "simulate.speed": speed_option(sending.realtime, sending.speed),
+            **sending.overrides(),
         },
     )
     request = SimulationRequest.from_settings(settings)
-    options.check_sink_flags(sink_flags, request.sink)
+    sending.check(request.sink)
     target = open_sink(request.sink, settings)
-    with console.progress(runs.DeliveryColumn(target)) as bar:
+    with console.progress(delivery.DeliveryColumn(target)) as bar:
         task = bar.add_task(f"simulate → {request.sink}", total=request.minutes)
         result = run_simulation(
             request, target, settings.home, on_minute=lambda done: bar.update(task, completed=done)
         )
-    if json:
-        console.emit_json(runs.document(result))
+    if sending.json:
+        console.emit_json(delivery.document(result))
     else:
-        runs.summary(result)
+        delivery.summary(result)
     raise_if_undelivered(result.report)

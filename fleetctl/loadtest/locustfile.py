@@ -1,6 +1,7 @@
 """Locust user class for `fleetctl loadtest --distributed`: each user pushes simulator batches
-through fleetctl's Firehose sink, and every delivered batch (one PutRecordBatch with its retries)
-is reported to Locust as a request of type "firehose" named after its stream.
+through a batching sink (`loadtest.sink`, Firehose by default), and every delivered batch (one
+call with its retries) is reported to Locust as a request of the sink's type named after its
+stream.
 
 Settings come from the usual layers (FLEETCTL_* variables, `loadtest.locust.*`). At the end the
 master applies `loadtest.thresholds.p99_put_ms` and `error_rate` (failed batches / batches here)
@@ -18,21 +19,28 @@ from locust.env import Environment
 from locust.runners import WorkerRunner
 
 from fleetctl.config import load_settings
+from fleetctl.errors import InputError
 from fleetctl.loadtest.profiles import configured_thresholds
-from fleetctl.loadtest.sources import sources_for
-from fleetctl.sinks import CallOutcome, open_sink
+from fleetctl.loadtest.record_sources import sources_for
+from fleetctl.sinks import CallOutcome, batching_sinks, open_sink
 
 SETTINGS = load_settings()
+SINK = str(SETTINGS.get("loadtest.sink"))
+if SINK not in batching_sinks():
+    raise InputError(
+        f"loadtest.sink: --distributed needs a batching sink ({', '.join(batching_sinks())}), "
+        f"not {SINK}"
+    )
 BATCH_RECORDS = int(SETTINGS.get("loadtest.locust.batch_records"))
 USERS_PER_WORKER_MAX = 100_000  # keeps users of different workers on different trucks
 _user_numbers = itertools.count()
 
 
 class DeadLettered(Exception):
-    """Records of a batch that Firehose never accepted (they are in a dead-letter file)."""
+    """Records of a batch that the service never accepted (they are in a dead-letter file)."""
 
 
-class FirehoseUser(User):
+class BatchingSinkUser(User):
     wait_time = constant_throughput(float(SETTINGS.get("loadtest.locust.batches_per_s")))
 
     def on_start(self) -> None:
@@ -42,9 +50,7 @@ class FirehoseUser(User):
         peak_per_s = {"clickstream": BATCH_RECORDS / 60, "telemetry": BATCH_RECORDS / 60}
         seed = int(SETTINGS.get("loadtest.seed"))
         self._sources = sources_for(peak_per_s, seed, part)
-        self._sink = open_sink(
-            "firehose", SETTINGS.with_overrides({"sinks.firehose.concurrency": 1})
-        )
+        self._sink = open_sink(SINK, SETTINGS.with_overrides({f"sinks.{SINK}.concurrency": 1}))
         self._sink.observe_calls(self)
 
     def call_finished(self, outcome: CallOutcome) -> None:
@@ -52,7 +58,7 @@ class FirehoseUser(User):
         if outcome.dead_lettered:
             failure = DeadLettered(f"{outcome.dead_lettered} of {outcome.records} records")
         self.environment.events.request.fire(
-            request_type="firehose",
+            request_type=SINK,
             name=outcome.stream,
             response_time=outcome.seconds * 1000,
             response_length=outcome.bytes,

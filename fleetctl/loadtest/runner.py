@@ -110,10 +110,11 @@ def run_loadtest(
     messages = context.Queue()
     go, stop = context.Event(), context.Event()
     start_at = context.Value("d", 0.0)
+    sink_settings = _sink_settings(settings, request.sink)
     workers = [
         context.Process(
             target=worker_main,
-            args=(_plan(request, _sink_settings(settings), part), messages, start_at, go, stop),
+            args=(_plan(request, sink_settings, part), messages, start_at, go, stop),
             name=f"loadtest-{part}",
             daemon=True,
         )
@@ -169,14 +170,16 @@ def run_loadtest(
     )
 
 
-def _sink_settings(settings: Settings) -> Settings:
-    """The sink's settings for a load test: Firehose calls in flight per process from
+def _sink_settings(settings: Settings, sink: str) -> Settings:
+    """The sink's settings for a load test: a batching sink's calls in flight per process from
     `loadtest.concurrency` (a load test wants more than a batch job), and no records/s cap (the
     schedule sets the pace; a cap would hide what the target can take)."""
+    if not SINKS[sink].batching:
+        return settings
     return settings.with_overrides(
         {
-            "sinks.firehose.concurrency": int(settings.get("loadtest.concurrency")),
-            "sinks.firehose.rate": 0.0,
+            f"sinks.{sink}.concurrency": int(settings.get("loadtest.concurrency")),
+            f"sinks.{sink}.rate": 0.0,
         }
     )
 

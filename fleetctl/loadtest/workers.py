@@ -14,8 +14,8 @@ from fleetctl.config import Settings
 from fleetctl.errors import FleetctlError
 from fleetctl.loadtest.metrics import WindowPart, WindowRecorder
 from fleetctl.loadtest.profiles import RateCurve
+from fleetctl.loadtest.record_sources import RecordSource, sources_for
 from fleetctl.loadtest.schedule import arrivals
-from fleetctl.loadtest.sources import RecordSource, sources_for
 from fleetctl.pacing import Pacer
 from fleetctl.sinks import CallOutcome, ReportsCalls, ReportsLag, Sink, SinkReport, open_sink
 

@@ -12,14 +12,13 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from fleetctl.core import RejectedRecord, Store
 from fleetctl.deadletters import iso_now_ms
 from fleetctl.errors import FleetctlError
 from fleetctl.pacing import event_time_s
+from fleetctl.pipeline.accounting import Failure, StreamLedger
 from fleetctl.pipeline.buffering import Buffer, BufferHints, Clock
-from fleetctl.pipeline.ledger import Failure, StreamLedger
 from fleetctl.sinks.base import LandingObserver
-from fleetctl.stores import Store
-from fleetctl.warehouse.base import RejectedRecord
 
 LOAD_FAILED = "Store.LoadFailed"  # Ok records the store did not take
 REJECTED_LOAD_FAILED = "Store.LoadRejectedFailed"  # ProcessingFailed ones it did not keep

@@ -19,9 +19,11 @@ import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import msgspec
 import orjson
 
 from fleetctl.config import Settings
+from fleetctl.core import RejectedRecord
 from fleetctl.deadletters import iso_now_ms
 from fleetctl.errors import ConfigError, InvocationError
 from fleetctl.lambdas.contract_check import Answer, check_response
@@ -37,16 +39,43 @@ from fleetctl.lambdas.events import (
     firehose_batches,
 )
 from fleetctl.lambdas.invoker import Invoker
+from fleetctl.pipeline.accounting import Failure, StreamLedger
 from fleetctl.pipeline.buffering import Buffer, BufferHints, Clock
 from fleetctl.pipeline.destination import Destination
-from fleetctl.pipeline.ledger import Failure, StreamLedger
-from fleetctl.warehouse.base import RejectedRecord
 
+SECTION = "sinks.local"
 FUNCTION_ERROR = "Lambda.FunctionError"
 INVALID_RESPONSE = "Lambda.InvalidResponse"
 RECORD_TOO_LARGE = "RecordTooLarge"  # as the Firehose sink calls it
 # Firehose bounds an invocation by bytes, not by records; the 6 MB payload bounds still apply
 RECORDS_PER_INVOCATION = 1_000_000
+
+
+class ProcessorHints(msgspec.Struct, kw_only=True):
+    """Firehose's Lambda processor hints of one stream: an invocation carries at most
+    `buffer_mb` of records, and records wait at most `buffer_interval_s` for one."""
+
+    buffer_mb: float
+    buffer_interval_s: float
+
+
+class PipelineOptions(msgspec.Struct, kw_only=True):
+    """`sinks.local.*`: the local pipeline's settings, decoded once."""
+
+    lambda_retries: int  # Firehose's NumberOfRetries after a failed invocation
+    destination_buffer_mb: float
+    destination_buffer_interval_s: float
+    clickstream: ProcessorHints
+    telemetry: ProcessorHints
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PipelineOptions:
+        options = settings.options(SECTION, cls)
+        if options.lambda_retries < 0:
+            raise ConfigError(
+                f"{SECTION}.lambda_retries must be >= 0, got {options.lambda_retries}"
+            )
+        return options
 
 
 @dataclass(frozen=True)
@@ -58,11 +87,13 @@ class StandInOptions:
     lambda_retries: int = 3  # Firehose's NumberOfRetries: invocations after a failed one
 
     @classmethod
-    def from_settings(cls, settings: Settings, stream: str) -> StandInOptions:
-        key = f"sinks.local.{stream}.buffer"
-        retries = int(settings.get("sinks.local.lambda_retries"))
-        if retries < 0:
-            raise ConfigError(f"sinks.local.lambda_retries must be >= 0, got {retries}")
+    def from_settings(
+        cls, settings: Settings, stream: str, options: PipelineOptions | None = None
+    ) -> StandInOptions:
+        """The stand-in of `stream`; `options`: the pipeline's, when already decoded."""
+        options = options or PipelineOptions.from_settings(settings)
+        hints: ProcessorHints = getattr(options, stream)
+        key = f"{SECTION}.{stream}.buffer"
         return cls(
             stream=stream,
             function_name=str(settings.get(f"lambda.stream_functions.{stream}")),
@@ -72,12 +103,9 @@ class StandInOptions:
                 account_id=str(settings.get("lambda.account_id")),
             ),
             processor=BufferHints.from_settings(
-                float(settings.get(f"{key}_mb")),
-                float(settings.get(f"{key}_interval_s")),
-                key,
-                (BUFFER_MIN_MB, BUFFER_MAX_MB),
+                hints.buffer_mb, hints.buffer_interval_s, key, (BUFFER_MIN_MB, BUFFER_MAX_MB)
             ),
-            lambda_retries=retries,
+            lambda_retries=options.lambda_retries,
         )
 
 

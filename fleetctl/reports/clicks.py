@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Annotated
 
 import msgspec
 
@@ -23,6 +24,13 @@ FUNNEL = (
 )
 BUCKET_STEPS = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1)}
 AUTO_MINUTES_UP_TO = timedelta(hours=3)  # `auto`: per minute up to this span, else per hour
+
+
+class ClicksOptions(msgspec.Struct, kw_only=True):
+    """The report's settings, `reports.*`."""
+
+    top_items: Annotated[int, msgspec.Meta(ge=1)]
+    recommendations_per_item: Annotated[int, msgspec.Meta(ge=1)]
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Annotated
 
 import msgspec
 
@@ -20,6 +21,13 @@ from fleetctl.warehouse import Warehouse
 
 SEVERITY_RANK = {"critical": 3, "warning": 2, "info": 1}
 MIN_DISTANCE_KM = 1.0  # below this, L/100 km says more about idling than about driving
+
+
+class FleetOptions(msgspec.Struct, kw_only=True):
+    """The report's settings, `reports.*`."""
+
+    open_alert_minutes: Annotated[int, msgspec.Meta(ge=0)]
+    min_stop_minutes: Annotated[int, msgspec.Meta(ge=1)]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Annotated, Literal
+
+import msgspec
 
 from fleetctl.errors import InputError
 from fleetctl.manifest import RunManifest, StreamManifest, read_manifest
@@ -33,6 +36,14 @@ from fleetctl.reports.window import SQL_TS_FORMAT, Window, iso, parse_iso
 from fleetctl.warehouse import Warehouse
 
 RAW_TABLES = {"clickstream": "RAW.CLICKSTREAM", "telemetry": "RAW.TRUCK_TELEMETRY"}
+
+
+class ReconcileOptions(msgspec.Struct, kw_only=True):
+    """The report's settings, `reports.*`."""
+
+    bucket: Literal["minute", "hour"]
+    allowed_lateness_s: Annotated[int, msgspec.Meta(ge=0)]
+    samples: Annotated[int, msgspec.Meta(ge=0)]
 
 
 @dataclass(frozen=True)
@@ -214,17 +225,9 @@ def _problems(s: StreamReconciliation, checks_manifest: bool) -> list[str]:
 
 
 def _pipeline(stats: StreamManifest, reported_by_sink: bool) -> Pipeline:
-    return Pipeline(
-        generated=stats.generated,
-        accepted=stats.accepted,
-        dead_lettered=stats.dead_lettered,
-        transformed_ok=stats.transformed_ok,
-        dropped=stats.dropped,
-        processing_failed=stats.processing_failed,
-        landed=stats.landed,
-        duplicates_skipped=stats.duplicates_skipped,
-        reported_by_sink=reported_by_sink,
-    )
+    pipeline = Pipeline(generated=stats.generated, reported_by_sink=reported_by_sink)
+    pipeline.copy_counts(stats)
+    return pipeline
 
 
 def _ids(rows: list[dict]) -> Ids:

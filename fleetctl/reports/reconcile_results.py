@@ -9,9 +9,8 @@ from datetime import datetime
 
 import msgspec
 
+from fleetctl.core import DeliveryCounts
 from fleetctl.reports.window import iso
-
-BUCKETS = ("minute", "hour")
 
 
 class Bucket(msgspec.Struct, kw_only=True):
@@ -23,17 +22,10 @@ class Bucket(msgspec.Struct, kw_only=True):
     late: int
 
 
-class Pipeline(msgspec.Struct, kw_only=True):
+class Pipeline(DeliveryCounts, kw_only=True):
     """The run manifest's figures for the whole run (not narrowed by a window)."""
 
     generated: int
-    accepted: int
-    dead_lettered: int
-    transformed_ok: int
-    dropped: int
-    processing_failed: int
-    landed: int
-    duplicates_skipped: int
     reported_by_sink: bool  # False: the sink passes records on and cannot see them transformed
 
 

@@ -18,7 +18,7 @@ from fleetctl.errors import InputError
 from fleetctl.manifest import RunManifest, StreamManifest, run_dir
 from fleetctl.reports.window import parse_iso
 from fleetctl.warehouse import Warehouse
-from fleetctl.warehouse.staging import copy_into
+from fleetctl.warehouse.staging import copy_into, ensure_stage
 
 TABLE = "STAGE.RUN_EVENT_IDS"
 IDS_SUFFIX = ".ids.gz"
@@ -85,7 +85,7 @@ def staged_ids(
     clear = f"DELETE FROM {TABLE} WHERE LOAD_ID = %(load_id)s"
     try:
         if event_ids:
-            warehouse.ensure_load_stage()
+            ensure_stage(warehouse)
             copy_into(warehouse.run, TABLE, batch, load_id)
         yield load_id
     finally:

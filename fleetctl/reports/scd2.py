@@ -5,19 +5,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Annotated
 
 import msgspec
 
 from fleetctl.reports.window import iso
-from fleetctl.scd2 import statements
-from fleetctl.scd2.integrity import run_checks
+from fleetctl.scd2.tracked import tracked_columns
 from fleetctl.warehouse import Warehouse
+from fleetctl.warehouse import dimension_sql as statements
+from fleetctl.warehouse.dimension_checks import run_checks
 
 DIM = statements.DIM
 PENDING_LOADS = (
     "SELECT COUNT(DISTINCT LOAD_ID) AS PENDING FROM RAW.TRUCK_TELEMETRY "
     f"WHERE LOAD_ID NOT IN (SELECT LOAD_ID FROM {statements.LOADS})"
 )
+
+
+class Scd2Options(msgspec.Struct, kw_only=True):
+    """The report's settings, `reports.*` (the tracked attributes are `scd2.tracked`)."""
+
+    recent_changes: Annotated[int, msgspec.Meta(ge=0)]
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,7 @@ class Scd2Report(msgspec.Struct, kw_only=True):
 
 
 def scd2_report(warehouse: Warehouse, request: Scd2Request) -> Scd2Report:
-    columns = statements.tracked_columns(request.tracked)
+    columns = tracked_columns(request.tracked)
     checks = [
         Check(name=c.name, rule=c.rule, ok=c.ok, violations=c.violations, examples=list(c.examples))
         for c in run_checks(warehouse, request.tracked)

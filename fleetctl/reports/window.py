@@ -13,10 +13,6 @@ SQL_TS_FORMAT = "%Y-%m-%d %H:%M:%S"
 # bounds standing in for "no limit", so every query has the same bound parameters
 EARLIEST = datetime(1970, 1, 1)
 LATEST = datetime(9999, 12, 31)
-# the filter every report puts on EVENT_TS (of the table aliased as written before it)
-EVENT_TS_IN_WINDOW = (
-    "EVENT_TS >= %(from_ts)s::TIMESTAMP_NTZ AND EVENT_TS < %(to_ts)s::TIMESTAMP_NTZ"
-)
 
 
 def parse_instant(text: str, flag: str) -> datetime:

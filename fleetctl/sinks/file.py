@@ -7,9 +7,11 @@ import gzip
 from pathlib import Path
 from typing import BinaryIO
 
+import msgspec
+
 from fleetctl.config import Settings
+from fleetctl.core import STREAMS, SinkReport
 from fleetctl.errors import InputError
-from fleetctl.sinks.base import STREAMS, SinkReport
 
 GZIP_LEVEL = 6  # most of level 9's ratio at a fraction of its CPU
 
@@ -60,5 +62,13 @@ class FileSink:
         self._raw.clear()
 
 
+class FileOptions(msgspec.Struct, kw_only=True):
+    """`sinks.file.*`."""
+
+    out: str  # the output directory
+    compress: bool = False
+
+
 def open_sink(settings: Settings) -> FileSink:
-    return FileSink(Path(settings.get("sinks.file.out")), bool(settings.get("sinks.file.compress")))
+    options = settings.options("sinks.file", FileOptions)
+    return FileSink(Path(options.out), options.compress)

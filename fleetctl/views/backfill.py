@@ -7,8 +7,8 @@ from typing import Any
 from rich.table import Table
 
 from fleetctl import console
-from fleetctl.backfill.run import BackfillResult
-from fleetctl.views import runs
+from fleetctl.backfill.job import BackfillResult
+from fleetctl.views import delivery
 
 CHANGED_TRUCKS_SHOWN = 20
 
@@ -19,7 +19,7 @@ def document(result: BackfillResult) -> dict[str, Any]:
         "sources": [
             {"name": s.name, "status": s.status, "records": s.records} for s in result.sources
         ],
-        "pipeline": runs.document(result.run) if result.run is not None else None,
+        "pipeline": delivery.document(result.run) if result.run is not None else None,
         "dimension": {
             "mode": build.mode,
             "applied": build.applied,
@@ -58,7 +58,7 @@ def summary(result: BackfillResult) -> None:
             sources.add_row(s.name, s.status, f"{s.records:,}")
         out.print(sources)
     if result.run is not None:
-        runs.summary(result.run)
+        delivery.summary(result.run)
     build = result.build
     verb = "would change" if not build.applied else "changed"
     changes = Table(

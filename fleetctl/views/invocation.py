@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from fleetctl import console
-from fleetctl.lambdas.run import InvokeReport, InvokerTally
+from fleetctl.lambdas.invocation import InvokeReport, InvokerTally
 from fleetctl.views import human_bytes
 
 SAMPLE_REASONS = 5

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fleetctl import console
-from fleetctl.stores.dynamodb.tables import SPECS, TableState
+from fleetctl.dynamodb.tables import SPECS, TableState
 
 
 def tables_document(states: list[TableState]) -> dict[str, Any]:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import importlib
 import re
-from typing import Any
+
+import msgspec
 
 from fleetctl.config import Settings
 from fleetctl.errors import ConfigError
-from fleetctl.warehouse.base import (
-    LoadResult,
+from fleetctl.warehouse.connection import (
     Migration,
-    RejectedRecord,
     Result,
     TableCount,
     Warehouse,
@@ -25,9 +24,7 @@ from fleetctl.warehouse.base import (
 
 __all__ = [
     "TARGETS",
-    "LoadResult",
     "Migration",
-    "RejectedRecord",
     "Result",
     "TableCount",
     "Warehouse",
@@ -41,12 +38,38 @@ TARGETS = {
     "embedded": "fleetctl.warehouse.embedded",
     "snowflake": "fleetctl.warehouse.snowflake",
 }
+SECTION = "warehouse"
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")  # whole string: fullmatch
+
+
+class WarehouseOptions(msgspec.Struct, kw_only=True):
+    """`warehouse.*`, decoded once; each target reads what it needs (see config/default.toml)."""
+
+    target: str
+    database: str
+    schema: str
+    load_batch_rows: int
+    account: str
+    user: str
+    role: str
+    warehouse: str
+    host: str
+    port: int
+    protocol: str
+    authenticator: str
+    password_env: str
+    private_key_file: str
+    private_key_passphrase_env: str
+    login_timeout_s: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WarehouseOptions:
+        return settings.options(SECTION, cls)
 
 
 def open_warehouse(settings: Settings) -> Warehouse:
     """Open the warehouse `warehouse.target` names; its module reads the other `warehouse.*`."""
-    target = str(settings.get("warehouse.target"))
+    target = WarehouseOptions.from_settings(settings).target
     try:
         module = importlib.import_module(TARGETS[target])
     except KeyError:
@@ -57,9 +80,9 @@ def open_warehouse(settings: Settings) -> Warehouse:
     return module.open_warehouse(settings)
 
 
-def identifier(settings: Settings, key: str, *, optional: bool = False) -> str:
-    """The identifier configured at `key`, checked so it can be written into SQL as is."""
-    value: Any = settings.get(key)
+def identifier(value: str, key: str, *, optional: bool = False) -> str:
+    """`value`, configured at `warehouse.<key>`, checked so it can be written into SQL as is."""
+    key = f"{SECTION}.{key}"
     if optional and value in (None, ""):
         return ""
     if not isinstance(value, str) or not IDENTIFIER.fullmatch(value):

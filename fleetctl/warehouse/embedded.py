@@ -12,13 +12,14 @@ import warnings
 
 from fleetctl.config import Settings
 from fleetctl.errors import WarehouseError
-from fleetctl.warehouse import identifier
-from fleetctl.warehouse.base import Warehouse
+from fleetctl.warehouse import WarehouseOptions, identifier
+from fleetctl.warehouse.connection import Warehouse
 
 
 def open_warehouse(settings: Settings) -> Warehouse:
-    database = identifier(settings, "warehouse.database")
-    schema = identifier(settings, "warehouse.schema")
+    options = WarehouseOptions.from_settings(settings)
+    database = identifier(options.database, "database")
+    schema = identifier(options.schema, "schema")
     path = settings.home / "warehouse"
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -47,7 +48,8 @@ def open_warehouse(settings: Settings) -> Warehouse:
         location=str(path),
         database=database,
         schema=schema,
-        load_batch_rows=int(settings.get("warehouse.load_batch_rows")),
+        load_batch_rows=options.load_batch_rows,
+        migrates_on_open=True,
         on_close=close,
     )
 

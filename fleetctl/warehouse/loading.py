@@ -18,12 +18,13 @@ from typing import Any, TypeVar
 
 import pyarrow as pa
 
+from fleetctl.core import LoadResult, RejectedRecord
 from fleetctl.errors import FleetctlError, InputError
 from fleetctl.warehouse import sql
-from fleetctl.warehouse.base import LoadResult, RejectedRecord, Warehouse
 from fleetctl.warehouse.batch import arrow_batch
+from fleetctl.warehouse.connection import Warehouse
 from fleetctl.warehouse.mapping import STREAM_TABLES, StreamTable, raw_merge_sql
-from fleetctl.warehouse.staging import copy_into
+from fleetctl.warehouse.staging import copy_into, ensure_stage
 
 T = TypeVar("T")
 REJECTED_STAGE = "STAGE.REJECTED"
@@ -56,7 +57,7 @@ def stage_only(
     a preview (`backfill --dry-run`) reads them there; `unstage` removes them. Returns the rows."""
     spec = STREAM_TABLES[stream]
     staged = offset = 0
-    warehouse.ensure_load_stage()
+    ensure_stage(warehouse)
     for chunk in _chunks(records, warehouse.load_batch_rows):
         batch = arrow_batch(spec, _first_of_each_event(spec, chunk, offset), load_id)
         offset += len(chunk)
@@ -136,7 +137,7 @@ def _staged(
     loaded_at: str,
 ) -> T:
     """COPY `batch` into `stage_table`, run `merge`, and clear the staged rows whatever happens."""
-    warehouse.ensure_load_stage()
+    ensure_stage(warehouse)
     params = {"load_id": load_id, "loaded_at": loaded_at}
     clear = f"DELETE FROM {stage_table} WHERE LOAD_ID = %(load_id)s"
     try:

@@ -12,9 +12,10 @@ import io
 import re
 from datetime import UTC, datetime
 
+from fleetctl.config import Settings
 from fleetctl.errors import WarehouseError
-from fleetctl.warehouse import sql
-from fleetctl.warehouse.base import Migration, TableCount, Warehouse
+from fleetctl.warehouse import open_warehouse, sql
+from fleetctl.warehouse.connection import Migration, TableCount, Warehouse, WarehouseStatus
 
 MIGRATION_FILE = re.compile(r"V([0-9]{3})__(\w+)\.sql")
 HISTORY = "FLEETCTL.SCHEMA_MIGRATIONS"
@@ -44,6 +45,31 @@ def available() -> list[Migration]:
             checksum = hashlib.sha256(sql.read(name).encode()).hexdigest()
             found.append(Migration(int(match[1]), match[2], checksum))
     return sorted(found, key=lambda m: m.version)
+
+
+def open_ready(settings: Settings) -> Warehouse:
+    """The configured warehouse, ready for loads and reports: a target that migrates on open (the
+    embedded one) is migrated, any other must be (`fleetctl db migrate`, on purpose)."""
+    warehouse = open_warehouse(settings)
+    try:
+        if warehouse.migrates_on_open:
+            apply(warehouse)
+        else:
+            require_migrated(warehouse)
+    except BaseException:
+        warehouse.close()
+        raise
+    return warehouse
+
+
+def require_migrated(warehouse: Warehouse) -> None:
+    _, pending = state(warehouse)
+    if pending:
+        raise WarehouseError(
+            f"the {warehouse.target} warehouse at {warehouse.location} lacks "
+            f"{len(pending)} migration(s), first {pending[0].label} "
+            "(run `fleetctl db migrate` first?)"
+        )
 
 
 def apply(warehouse: Warehouse) -> list[Migration]:
@@ -82,6 +108,20 @@ def state(warehouse: Warehouse) -> tuple[list[Migration], list[Migration]]:
     recorded = _recorded(warehouse) if tuple(HISTORY.split(".")) in _tables(warehouse) else []
     done = {m.version for m in recorded}
     return recorded, [m for m in available() if m.version not in done]
+
+
+def status(warehouse: Warehouse) -> WarehouseStatus:
+    """The target, the migrations applied and pending, and every table's row count."""
+    applied, pending = state(warehouse)
+    return WarehouseStatus(
+        target=warehouse.target,
+        location=warehouse.location,
+        database=warehouse.database,
+        schema=warehouse.schema,
+        applied=applied,
+        pending=pending,
+        tables=table_counts(warehouse),
+    )
 
 
 def table_counts(warehouse: Warehouse) -> list[TableCount]:

@@ -14,8 +14,8 @@ from typing import Any
 
 from fleetctl.config import Settings, env_var_for
 from fleetctl.errors import ConfigError, WarehouseError
-from fleetctl.warehouse import identifier
-from fleetctl.warehouse.base import Warehouse, one_line
+from fleetctl.warehouse import WarehouseOptions, identifier
+from fleetctl.warehouse.connection import Warehouse, one_line
 
 PASSWORD = "snowflake"
 KEY_PAIR = "snowflake_jwt"
@@ -25,52 +25,49 @@ SSO = "externalbrowser"
 def open_warehouse(settings: Settings) -> Warehouse:
     import snowflake.connector
 
-    options = connection_options(settings, os.environ)
-    secrets = [v for k, v in options.items() if k in ("password", "private_key_file_pwd") and v]
+    options = WarehouseOptions.from_settings(settings)
+    connect = connection_options(options, os.environ)
+    secrets = [v for k, v in connect.items() if k in ("password", "private_key_file_pwd") and v]
     where = (
-        f"{options['protocol']}://{options['host']}:{options['port']}"
-        if "host" in options
-        else f"{options['account']}.snowflakecomputing.com"
+        f"{connect['protocol']}://{connect['host']}:{connect['port']}"
+        if "host" in connect
+        else f"{connect['account']}.snowflakecomputing.com"
     )
     try:
-        connection = snowflake.connector.connect(**options)
+        connection = snowflake.connector.connect(**connect)
     except snowflake.connector.errors.Error as e:
-        message = f"cannot connect to Snowflake at {where} as {options['user']}: {one_line(e)}"
+        message = f"cannot connect to Snowflake at {where} as {connect['user']}: {one_line(e)}"
         raise WarehouseError(scrub(message, secrets)) from None
     return Warehouse(
         connection,
         target="snowflake",
         location=where,
-        database=options["database"],
-        schema=options["schema"],
-        load_batch_rows=int(settings.get("warehouse.load_batch_rows")),
+        database=connect["database"],
+        schema=connect["schema"],
+        load_batch_rows=options.load_batch_rows,
         on_close=connection.close,
     )
 
 
-def connection_options(settings: Settings, environ: Mapping[str, str]) -> dict[str, Any]:
+def connection_options(options: WarehouseOptions, environ: Mapping[str, str]) -> dict[str, Any]:
     """Keyword arguments for `snowflake.connector.connect`, secrets read from `environ`."""
-    options: dict[str, Any] = {
-        "account": _required(settings, "warehouse.account"),
-        "user": _required(settings, "warehouse.user"),
-        "database": identifier(settings, "warehouse.database"),
-        "schema": identifier(settings, "warehouse.schema"),
-        "login_timeout": int(settings.get("warehouse.login_timeout_s")),
+    connect: dict[str, Any] = {
+        "account": _required(options.account, "account"),
+        "user": _required(options.user, "user"),
+        "database": identifier(options.database, "database"),
+        "schema": identifier(options.schema, "schema"),
+        "login_timeout": options.login_timeout_s,
         # the connector reports some failures to Snowflake's telemetry service on its own; a
         # loader has no business sending anything anywhere but the configured endpoint
         "session_parameters": {"CLIENT_OUT_OF_BAND_TELEMETRY_ENABLED": False},
     }
     for key in ("role", "warehouse"):
-        if value := identifier(settings, f"warehouse.{key}", optional=True):
-            options[key] = value
-    if host := str(settings.get("warehouse.host")):
-        options.update(
-            host=host,
-            port=int(settings.get("warehouse.port")),
-            protocol=str(settings.get("warehouse.protocol")),
-        )
-    options.update(_credentials(settings, environ))
-    return options
+        if value := identifier(getattr(options, key), key, optional=True):
+            connect[key] = value
+    if options.host:
+        connect.update(host=options.host, port=options.port, protocol=options.protocol)
+    connect.update(_credentials(options, environ))
+    return connect
 
 
 def scrub(text: str, secrets: list[str]) -> str:
@@ -80,11 +77,11 @@ def scrub(text: str, secrets: list[str]) -> str:
     return text
 
 
-def _credentials(settings: Settings, environ: Mapping[str, str]) -> dict[str, Any]:
-    authenticator = str(settings.get("warehouse.authenticator"))
+def _credentials(options: WarehouseOptions, environ: Mapping[str, str]) -> dict[str, Any]:
+    authenticator = options.authenticator
     kind = authenticator.lower()
     if kind == PASSWORD:
-        variable = str(settings.get("warehouse.password_env"))
+        variable = options.password_env
         if not environ.get(variable):
             raise ConfigError(
                 f"warehouse.password_env: environment variable {variable} is not set "
@@ -92,20 +89,19 @@ def _credentials(settings: Settings, environ: Mapping[str, str]) -> dict[str, An
             )
         return {"password": environ[variable]}
     if kind == KEY_PAIR:
-        configured = str(settings.get("warehouse.private_key_file"))
-        if not configured:
+        if not options.private_key_file:
             raise ConfigError(
                 "warehouse.private_key_file is not set (SNOWFLAKE_JWT needs the private key; "
                 f"set {env_var_for('warehouse.private_key_file')})"
             )
-        key_file = Path(configured).expanduser()
+        key_file = Path(options.private_key_file).expanduser()
         if not key_file.is_file():
             raise ConfigError(f"warehouse.private_key_file: no such file: {key_file}")
         credentials: dict[str, Any] = {
             "authenticator": "SNOWFLAKE_JWT",
             "private_key_file": str(key_file),
         }
-        if passphrase := environ.get(str(settings.get("warehouse.private_key_passphrase_env"))):
+        if passphrase := environ.get(options.private_key_passphrase_env):
             credentials["private_key_file_pwd"] = passphrase
         return credentials
     if kind == SSO:
@@ -116,8 +112,8 @@ def _credentials(settings: Settings, environ: Mapping[str, str]) -> dict[str, An
     )
 
 
-def _required(settings: Settings, key: str) -> str:
-    value = str(settings.get(key) or "")
+def _required(value: str, key: str) -> str:
     if not value:
+        key = f"warehouse.{key}"
         raise ConfigError(f"{key} is not set (set it in a profile or as {env_var_for(key)})")
     return value

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from fleetctl.errors import WarehouseError
+from fleetctl.warehouse.connection import Warehouse
 
 # temporary, so it lives as long as the session and needs no clean-up of its own
 STAGE = "STAGE.FLEETCTL_LOAD"
@@ -30,6 +31,13 @@ COPY_ROWS_LOADED = 3  # COPY INTO's result: file, status, rows_parsed, rows_load
 LOAD_ID = re.compile(r"[0-9a-f]{32}")
 
 Run = Callable[..., Any]  # (sql, params=None) -> cursor
+
+
+def ensure_stage(warehouse: Warehouse) -> None:
+    """Create the session's load stage, once per connection."""
+    if STAGE not in warehouse.session_objects:
+        warehouse.run(CREATE_STAGE)
+        warehouse.session_objects.add(STAGE)
 
 
 def copy_into(run: Run, table: str, batch: pa.Table, load_id: str) -> int:

@@ -10,7 +10,7 @@ import orjson
 from fleetctl.manifest import utc_now_iso
 
 
-class Ledger:
+class ResumeLedger:
     def __init__(self, home: Path, target: str) -> None:
         self.path = home / "backfills" / "landed.jsonl"
         self.target = target  # a source landed in one warehouse has not landed in another

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 from typing import Any, TypeVar
 
 from fleetctl.config import Settings
+from fleetctl.dynamodb.options import dynamo_settings
 from fleetctl.errors import StoreError
 from fleetctl.retries import RetryPolicy, classify
 
@@ -35,12 +36,12 @@ def open_client(settings: Settings, *, own_retries: bool = True) -> Any:
 
     from fleetctl import aws
 
-    section = settings.section("dynamodb")
+    options = dynamo_settings(settings)
     config = Config(
         retries={"mode": "standard", "total_max_attempts": 1 if own_retries else 3},
-        max_pool_connections=max(10, int(section["concurrency"])),
-        connect_timeout=float(section["connect_timeout_s"]),
-        read_timeout=float(section["read_timeout_s"]),
+        max_pool_connections=max(10, options.concurrency),
+        connect_timeout=options.connect_timeout_s,
+        read_timeout=options.read_timeout_s,
     )
     return aws.client("dynamodb", config, require_credentials=True)
 

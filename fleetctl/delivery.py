@@ -10,9 +10,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from fleetctl.core import SinkReport
 from fleetctl.manifest import RunManifest, StreamManifest, run_dir, utc_now_iso, write_manifest
 from fleetctl.pacing import Event, Pacer, feed
-from fleetctl.sinks import Sink, SinkReport
+from fleetctl.sinks import Sink
 from fleetctl.sinks.base import Flushes
 
 IDS_SUFFIX = ".ids.gz"
@@ -134,13 +135,4 @@ def _record_delivery(manifest: RunManifest, report: SinkReport, ids: dict[str, P
     for name, path in ids.items():
         manifest.streams.setdefault(name, StreamManifest()).ids_path = str(path)
     for name, delivery in report.streams.items():
-        stats = manifest.streams.setdefault(name, StreamManifest())
-        stats.accepted = delivery.accepted
-        stats.retried = delivery.retried
-        stats.dead_lettered = delivery.dead_lettered
-        stats.errors = dict(delivery.errors)
-        stats.transformed_ok = delivery.transformed_ok
-        stats.dropped = delivery.dropped
-        stats.processing_failed = delivery.processing_failed
-        stats.landed = delivery.landed
-        stats.duplicates_skipped = delivery.duplicates_skipped
+        manifest.streams.setdefault(name, StreamManifest()).copy_counts(delivery)

@@ -11,10 +11,11 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from fleetctl.config import Settings
+from fleetctl.dynamodb.calls import open_client, store_error
+from fleetctl.dynamodb.items import TTL_ATTRIBUTE
+from fleetctl.dynamodb.options import DynamoSettings, dynamo_settings
 from fleetctl.errors import ConfigError
 from fleetctl.retries import classify
-from fleetctl.stores.dynamodb.calls import open_client, store_error
-from fleetctl.stores.dynamodb.items import TTL_ATTRIBUTE
 
 NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")  # DynamoDB's rule for table names
 WAIT_DELAY_S = 2
@@ -51,10 +52,13 @@ class TableNames:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TableNames:
-        prefix = str(settings.get("dynamodb.table_prefix"))
+        return cls.from_options(dynamo_settings(settings))
+
+    @classmethod
+    def from_options(cls, options: DynamoSettings) -> TableNames:
         names = {}
         for role in SPECS:
-            name = prefix + str(settings.get(f"dynamodb.tables.{role}"))
+            name = options.table_prefix + getattr(options.tables, role)
             if not NAME.fullmatch(name):
                 raise ConfigError(
                     f"dynamodb.tables.{role}: {name!r} is not a DynamoDB table name "

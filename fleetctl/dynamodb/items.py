@@ -17,9 +17,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from fleetctl.core import RECORD_KEYS, RejectedRecord
 from fleetctl.errors import InputError
-from fleetctl.warehouse.base import RejectedRecord
-from fleetctl.warehouse.mapping import STREAM_TABLES
 
 TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -57,9 +56,10 @@ def checked(stream: str, record: Any, position: int) -> Mapping[str, Any]:
     """`record` if its key fields are usable; an InputError naming the record otherwise."""
     if not isinstance(record, Mapping):
         raise InputError(f"{stream} record {position}: not an object")
-    for column in STREAM_TABLES[stream].columns:
-        if column.required and not _text_at(record, column.path):
-            raise InputError(f"{stream} record {position}: {column.field} is missing")
+    for key in RECORD_KEYS[stream]:
+        value = record.get(key)
+        if not isinstance(value, str) or not value:
+            raise InputError(f"{stream} record {position}: {key} is missing")
     if not TIMESTAMP.fullmatch(record["event_ts"]):
         raise InputError(
             f"{stream} record {position}: event_ts {record['event_ts']!r} "
@@ -174,12 +174,3 @@ def latest_reading_update(record: Mapping[str, Any], *, bump: bool) -> dict[str,
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
     }
-
-
-def _text_at(record: Mapping[str, Any], path: Sequence[str]) -> bool:
-    value: Any = record
-    for key in path:
-        if not isinstance(value, Mapping):
-            return False
-        value = value.get(key)
-    return isinstance(value, str) and bool(value)

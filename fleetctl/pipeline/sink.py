@@ -13,16 +13,22 @@ import threading
 import time
 
 from fleetctl.config import Settings
+from fleetctl.core import STREAMS, FinishesRun, SinkReport, Store
 from fleetctl.deadletters import DeadLetterFile
 from fleetctl.errors import ConfigError, InputError
 from fleetctl.lambdas.invoker import Invoker, LocalInvoker
 from fleetctl.lambdas.runtime import FunctionTable
+from fleetctl.pipeline.accounting import StreamLedger
 from fleetctl.pipeline.buffering import BufferHints, Clock
 from fleetctl.pipeline.destination import Destination
-from fleetctl.pipeline.firehose_standin import FirehoseStandIn, StandInOptions
-from fleetctl.pipeline.ledger import StreamLedger
-from fleetctl.sinks.base import STREAMS, LandingObserver, SinkReport
-from fleetctl.stores import FinishesRun, Store, open_store
+from fleetctl.pipeline.firehose_standin import (
+    SECTION,
+    FirehoseStandIn,
+    PipelineOptions,
+    StandInOptions,
+)
+from fleetctl.sinks.base import LandingObserver
+from fleetctl.stores import open_store
 
 # Firehose's Snowflake destination accepts 1..128 MB (SnowflakeBufferingHints)
 DESTINATION_RANGE_MB = (1.0, 128.0)
@@ -111,11 +117,12 @@ def open_sink(
     """The pipeline, every setting checked before the store is opened; `invoker` runs the
     functions (default: their handlers in this process, from `lambda.functions`); `store`
     replaces the configured one (the pipeline closes it)."""
-    options = {stream: StandInOptions.from_settings(settings, stream) for stream in STREAMS}
+    pipeline = PipelineOptions.from_settings(settings)
+    options = {s: StandInOptions.from_settings(settings, s, pipeline) for s in STREAMS}
     destination_hints = BufferHints.from_settings(
-        float(settings.get("sinks.local.destination_buffer_mb")),
-        float(settings.get("sinks.local.destination_buffer_interval_s")),
-        "sinks.local.destination_buffer",
+        pipeline.destination_buffer_mb,
+        pipeline.destination_buffer_interval_s,
+        f"{SECTION}.destination_buffer",
         DESTINATION_RANGE_MB,
     )
     functions = FunctionTable.from_settings(settings)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from fleetctl.scd2 import statements as sql
+from fleetctl.core import CheckResult
+from fleetctl.scd2.tracked import tracked_columns
 from fleetctl.warehouse import Warehouse
+from fleetctl.warehouse import dimension_sql as sql
 
 # each check: what must hold, and the rows of the dimension (with NEXT_FROM, EXPECTED_HASH and
 # CURRENT_ROWS of their truck alongside) that break it
@@ -39,20 +40,8 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class CheckResult:
-    name: str
-    rule: str
-    violations: int  # offending rows
-    examples: tuple[str, ...]  # a few offending trucks
-
-    @property
-    def ok(self) -> bool:
-        return self.violations == 0
-
-
 def run_checks(warehouse: Warehouse, tracked: Sequence[str]) -> list[CheckResult]:
-    columns = sql.tracked_columns(tracked)
+    columns = tracked_columns(tracked)
     rows = f"""
 SELECT TRUCK_ID, EFFECTIVE_FROM, EFFECTIVE_TO, IS_CURRENT, ROW_HASH,
        {sql.row_hash(columns)} AS EXPECTED_HASH,

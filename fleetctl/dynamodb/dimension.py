@@ -24,14 +24,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from fleetctl.dynamodb.calls import Calls, store_error
+from fleetctl.dynamodb.dimension_plan import Change, action, plan, revision_check
+from fleetctl.dynamodb.items import parse_ts
 from fleetctl.errors import StoreError
 from fleetctl.retries import classify
-from fleetctl.scd2 import statements
-from fleetctl.scd2.dynamodb_plan import Change, action, plan, revision_check
 from fleetctl.scd2.rules import Event, versions
-from fleetctl.stores.dynamodb.calls import Calls, store_error
-from fleetctl.stores.dynamodb.items import parse_ts
-from fleetctl.warehouse.mapping import TELEMETRY
+from fleetctl.scd2.tracked import record_path, tracked_columns
 
 MAX_TRANSACTION_ITEMS = 100  # TransactWriteItems' limit, the revision check included
 # cancellation reasons that a fresh read and a new transaction can get past
@@ -71,10 +70,9 @@ class DynamoDimension:
     """Keeps the dimension table equal to `rules.versions` over the telemetry table."""
 
     def __init__(self, calls: Calls, tables: DimensionTables, tracked: Sequence[str]) -> None:
-        columns = statements.tracked_columns(tracked)  # checks the names, as the SQL engine does
-        paths = {column.name: column.path for column in TELEMETRY.columns}
+        columns = tracked_columns(tracked)  # checks the names, as the SQL engine does
         self.tracked = [column.lower() for column in columns]
-        self._paths = [paths[column] for column in columns]
+        self._paths = [record_path(column) for column in columns]
         self._calls = calls
         self._tables = tables
         self.redone = 0  # transactions cancelled and redone from a fresh read

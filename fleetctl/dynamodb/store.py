@@ -5,8 +5,8 @@ which keys the table holds already (BatchGetItem, strongly consistent) and write
 so `inserted` counts exactly the items that are new, as the warehouse's MERGE does, and a replay
 costs reads instead of writes. Telemetry writes a reading's alerts before the reading, so a stored
 reading always has its alerts; then each truck's latest reading (conditional: only if newer) and
-its SCD2 versions (`fleetctl.scd2.dynamodb`), which always run, so replaying a load that stopped
-halfway completes it.
+its SCD2 versions (`fleetctl.dynamodb.dimension`), which always run, so replaying a load that
+stopped halfway completes it.
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fleetctl.config import Settings
-from fleetctl.errors import ConfigError, InputError
+from fleetctl.core import STREAMS, LoadResult, RejectedRecord
+from fleetctl.dynamodb import items
+from fleetctl.dynamodb.calls import Calls, open_client, serialize
+from fleetctl.dynamodb.dimension import DimensionTables, DynamoDimension
+from fleetctl.dynamodb.options import SECTION, dynamo_settings
+from fleetctl.dynamodb.tables import SPECS, TableNames
+from fleetctl.errors import InputError
 from fleetctl.retries import RetryPolicy
-from fleetctl.scd2.dynamodb import DimensionTables, DynamoDimension
-from fleetctl.stores.dynamodb import items
-from fleetctl.stores.dynamodb.calls import Calls, open_client, serialize
-from fleetctl.stores.dynamodb.tables import SPECS, TableNames
-from fleetctl.warehouse.base import LoadResult, RejectedRecord
-
-STREAMS = ("clickstream", "telemetry")
+from fleetctl.scd2.tracked import tracked_attributes
 
 
 @dataclass(frozen=True)
@@ -40,21 +40,15 @@ class DynamoOptions:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DynamoOptions:
-        section = settings.section("dynamodb")
-        retry = RetryPolicy.from_settings(settings, "dynamodb")
-        options = cls(
-            tables=TableNames.from_settings(settings),
-            tracked=tuple(settings.get("scd2.tracked")),
-            ttl_days=int(section["ttl_days"]),
-            load_batch_records=int(section["load_batch_records"]),
-            concurrency=int(section["concurrency"]),
-            retry=retry,
+        options = dynamo_settings(settings)
+        return cls(
+            tables=TableNames.from_options(options),
+            tracked=tuple(tracked_attributes(settings)),
+            ttl_days=options.ttl_days,
+            load_batch_records=options.load_batch_records,
+            concurrency=options.concurrency,
+            retry=options.retry_policy(SECTION),
         )
-        if options.ttl_days < 0 or min(options.load_batch_records, options.concurrency) < 1:
-            raise ConfigError(
-                "dynamodb: ttl_days must be >= 0, load_batch_records and concurrency >= 1"
-            )
-        return options
 
 
 class DynamoStore:

@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from fleetctl.dynamodb.calls import serialize
+from fleetctl.dynamodb.items import format_ts
 from fleetctl.scd2.rules import Version, row_hash, surrogate_key
-from fleetctl.stores.dynamodb.calls import serialize
-from fleetctl.stores.dynamodb.items import format_ts
 
 PLACEHOLDER = re.compile(r"#(\w+)")
 # an item as read: same values and hash, same end (or still current)

@@ -6,36 +6,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from fleetctl.core import BuildResult, TruckChange
 from fleetctl.errors import ConfigError
-from fleetctl.scd2 import statements as sql
+from fleetctl.scd2.tracked import tracked_columns
 from fleetctl.warehouse import Warehouse
-
-
-@dataclass(frozen=True)
-class TruckChange:
-    """What a build does to one truck's history: versions added, removed, closed, split."""
-
-    truck_id: str
-    added: int
-    removed: int
-    closed: int
-    split: int
-
-
-@dataclass
-class BuildResult:
-    mode: str  # "incremental" or "full"
-    applied: bool  # False for a dry run
-    loads: int  # RAW loads taken in
-    trucks: int  # trucks whose history was recomputed
-    changes: list[TruckChange] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def total(self, kind: str) -> int:
-        return sum(getattr(change, kind) for change in self.changes)
+from fleetctl.warehouse import dimension_sql as sql
 
 
 def build(
@@ -56,7 +33,7 @@ def build(
     dimension is left as it is.
     """
     started = time.perf_counter()
-    columns = sql.tracked_columns(tracked)
+    columns = tracked_columns(tracked)
     signature = ",".join(columns)
     _check_tracked(warehouse, signature, full)
     if trucks and not full:

@@ -1,18 +1,13 @@
 """The SCD2 build in Snowflake SQL, for a configurable list of tracked attributes.
 
-Only identifiers are put into these statements, and only after `tracked_columns` has checked
-them; values are always bound parameters.
+Only identifiers are put into these statements, and only after
+`fleetctl.scd2.tracked.tracked_columns` has checked them; values are always bound parameters.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from fleetctl.errors import ConfigError
-
-IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")  # whole string: fullmatch
-TELEMETRY_COLUMNS = {"DRIVER_ID", "DEPOT_ID", "BRAKE_STATUS", "TRANSMISSION_STATUS"}
 DIM = "CORE.DIM_TRUCK"
 LOADS = "CORE.DIM_TRUCK_LOADS"
 LAST_EVENT = "CORE.DIM_TRUCK_LAST_EVENT"
@@ -24,21 +19,6 @@ PENDING = "SCD2_PENDING_LOADS"  # temporary: RAW loads the dimension has not tak
 # one order for every window over a truck's events: the rule's (event_ts, event_id)
 EVENT_ORDER = "PARTITION BY TRUCK_ID ORDER BY EVENT_TS, EVENT_ID"
 NULL_MARK = "'~'"  # must match fleetctl.scd2.rules.NULL_MARK
-
-
-def tracked_columns(tracked: Sequence[str]) -> list[str]:
-    """Upper-case column names for the configured attributes; each must be a telemetry column."""
-    columns = []
-    for name in tracked:
-        if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
-            raise ConfigError(f"scd2.tracked: {name!r} is not a valid column name")
-        if name.upper() not in TELEMETRY_COLUMNS:
-            known = ", ".join(sorted(c.lower() for c in TELEMETRY_COLUMNS))
-            raise ConfigError(f"scd2.tracked: {name!r} is not a tracked-able column ({known})")
-        columns.append(name.upper())
-    if not columns:
-        raise ConfigError("scd2.tracked: at least one attribute must be tracked")
-    return columns
 
 
 def row_hash(columns: Sequence[str], alias: str = "") -> str:

@@ -9,12 +9,19 @@ from rich.table import Table
 from rich.text import Text
 
 from fleetctl import console
-from fleetctl.runs import RunResult
+from fleetctl.core import DeliveryCounts
+from fleetctl.delivery import RunResult
 from fleetctl.sinks import ReportsProgress, Sink
 from fleetctl.views import human_bytes
 
-# what a sink that lands records in a store says about each stream, beyond what it accepted
-PIPELINE_COUNTS = ("transformed_ok", "dropped", "processing_failed", "landed", "duplicates_skipped")
+# the headings of the counters a sink that lands records in a store adds (DeliveryCounts.LANDING)
+LANDING_HEADINGS = {
+    "transformed_ok": "ok",
+    "dropped": "dropped",
+    "processing_failed": "rejected",
+    "landed": "landed",
+    "duplicates_skipped": "duplicates",
+}
 
 
 class DeliveryColumn(ProgressColumn):
@@ -66,11 +73,7 @@ def document(result: RunResult) -> dict[str, Any]:
                 "bytes": s.bytes,
                 "first_event_ts": s.first_event_ts,
                 "last_event_ts": s.last_event_ts,
-                "accepted": s.accepted,
-                "retried": s.retried,
-                "dead_lettered": s.dead_lettered,
-                "errors": s.errors,
-                **({k: getattr(s, k) for k in PIPELINE_COUNTS} if manifest.store else {}),
+                **s.counts(landing=bool(manifest.store)),
                 "ids_path": s.ids_path,
             }
             for name, s in manifest.streams.items()
@@ -84,12 +87,11 @@ def document(result: RunResult) -> dict[str, Any]:
 def _landing_table(doc: dict[str, Any]) -> Table:
     """What became of the accepted records, for a sink that lands them in a store."""
     table = Table(title=f"transformed and landed in {doc['store']}", title_justify="left")
-    headings = ("ok", "dropped", "rejected", "landed", "duplicates")
     table.add_column("stream")
-    for heading in headings:
-        table.add_column(heading, justify="right")
+    for key in DeliveryCounts.LANDING:
+        table.add_column(LANDING_HEADINGS.get(key, key), justify="right")
     for name, s in doc["streams"].items():
-        table.add_row(name, *(f"{s[key]:,}" for key in PIPELINE_COUNTS))
+        table.add_row(name, *(f"{s[key]:,}" for key in DeliveryCounts.LANDING))
     return table
 
 

@@ -1,17 +1,17 @@
-"""The warehouse: one Snowflake connection (real, or fakesnow's) and what fleetctl does with it.
+"""The warehouse connection: one Snowflake connection (real, or fakesnow's) that runs statements.
 
-`Warehouse` runs statements, applies migrations, reports status and loads batches; the target
-modules (`embedded`, `snowflake`) only open the connection. Connector errors become one-line
-fleetctl errors here: `SqlError` for a statement the user gave, `WarehouseError` otherwise.
+`Warehouse` runs statements and shapes their results; the target modules (`embedded`,
+`snowflake`) only open the connection, and `migrations` and `loading` are functions over it.
+Connector errors become one-line fleetctl errors here: `SqlError` for a statement the user gave,
+`WarehouseError` otherwise.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -37,38 +37,6 @@ class Result:
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
-
-
-@dataclass
-class LoadResult:
-    """What a load did: rows new to RAW, rows already there (or repeated within the batch), and
-    per enrichment table the rows it inserted or updated."""
-
-    inserted: int = 0
-    skipped_duplicates: int = 0
-    enriched: dict[str, int] = field(default_factory=dict)
-
-    def add(self, other: LoadResult) -> None:
-        self.inserted += other.inserted
-        self.skipped_duplicates += other.skipped_duplicates
-        for table, rows in other.enriched.items():
-            self.enriched[table] = self.enriched.get(table, 0) + rows
-
-
-@dataclass(frozen=True)
-class RejectedRecord:
-    """A record the pipeline refused, with the bytes exactly as they arrived."""
-
-    stream: str
-    reason: str
-    raw: bytes
-    event_id: str | None = None
-    rejected_at: datetime | None = None  # UTC; None means now
-
-    @property
-    def reject_id(self) -> str:
-        """Same stream and bytes, same id: a replayed rejection is one row."""
-        return hashlib.sha256(self.stream.encode() + b"\0" + self.raw).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -115,6 +83,7 @@ class Warehouse:
         database: str,
         schema: str,
         load_batch_rows: int = 250_000,
+        migrates_on_open: bool = False,
         on_close: Callable[[], None] | None = None,
     ) -> None:
         self.connection = connection
@@ -123,8 +92,11 @@ class Warehouse:
         self.database = database
         self.schema = schema
         self.load_batch_rows = load_batch_rows
+        # a local target is brought up to date on use; a real account only by `db migrate`
+        self.migrates_on_open = migrates_on_open
         self._on_close = on_close
-        self._stage_ready = False
+        # session-scoped objects created on this connection (temporary stages), by name
+        self.session_objects: set[str] = set()
 
     def __enter__(self) -> Warehouse:
         return self
@@ -175,47 +147,6 @@ class Warehouse:
             if "does not exist" in message:
                 message += " (run `fleetctl db migrate` first?)"
             raise WarehouseError(message) from None
-
-    # -- schema, status and loads --------------------------------------------------------------
-
-    def migrate(self) -> list[Migration]:
-        """Apply pending migrations in order; returns those applied (empty when up to date)."""
-        from fleetctl.warehouse import migrations
-
-        return migrations.apply(self)
-
-    def status(self) -> WarehouseStatus:
-        from fleetctl.warehouse import migrations
-
-        applied, pending = migrations.state(self)
-        return WarehouseStatus(
-            target=self.target,
-            location=self.location,
-            database=self.database,
-            schema=self.schema,
-            applied=applied,
-            pending=pending,
-            tables=migrations.table_counts(self),
-        )
-
-    def load(self, stream: str, records: Iterable[Mapping[str, Any]]) -> LoadResult:
-        """Load transformed records of `stream` ("clickstream" or "telemetry") idempotently."""
-        from fleetctl.warehouse import loading
-
-        return loading.load_records(self, stream, records)
-
-    def load_rejected(self, rows: Iterable[RejectedRecord]) -> LoadResult:
-        """Load rejected records into RAW.REJECTED idempotently (keyed on `reject_id`)."""
-        from fleetctl.warehouse import loading
-
-        return loading.load_rejected(self, rows)
-
-    def ensure_load_stage(self) -> None:
-        if not self._stage_ready:
-            from fleetctl.warehouse.staging import CREATE_STAGE
-
-            self.run(CREATE_STAGE)
-            self._stage_ready = True
 
 
 def one_line(error: BaseException) -> str:

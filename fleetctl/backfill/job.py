@@ -5,24 +5,23 @@ build would change."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
-from typing import Any
+from typing import cast
 
 from fleetctl import aws
-from fleetctl.backfill.ledger import Ledger
+from fleetctl.backfill.resume import ResumeLedger
 from fleetctl.backfill.selection import Router, Selection
 from fleetctl.backfill.sources import Source, expand
 from fleetctl.config import Settings
+from fleetctl.core import STREAMS, BuildResult, CheckResult, Landing, OffersLanding
+from fleetctl.delivery import Part, RunResult, deliver_parts
 from fleetctl.errors import InputError
 from fleetctl.manifest import RunManifest, StreamManifest, new_run_id, utc_now_iso
 from fleetctl.pacing import Event
-from fleetctl.runs import Part, RunResult, deliver_parts
-from fleetctl.scd2 import engine
-from fleetctl.scd2.integrity import CheckResult, run_checks
-from fleetctl.sinks.base import STREAMS
-from fleetctl.stores.snowflake import open_store
-from fleetctl.warehouse import LoadResult, RejectedRecord, Warehouse, loading
+from fleetctl.sinks import PIPELINE, open_sink
+from fleetctl.stores import open_store, require
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ class SourceOutcome:
 class BackfillResult:
     sources: list[SourceOutcome]
     run: RunResult | None  # the pipeline's accounting, when anything was sent
-    build: engine.BuildResult
+    build: BuildResult
     checks: list[CheckResult] = field(default_factory=list)
 
     @property
@@ -61,12 +60,22 @@ def run_backfill(
     settings: Settings,
     on_sent: Callable[[int], None] | None = None,
 ) -> BackfillResult:
-    if str(settings.get("store")) != "snowflake":
-        raise InputError("backfill rebuilds the warehouse's CORE.DIM_TRUCK: use --store snowflake")
+    require(settings, OffersLanding, "backfill rebuilds a store's truck dimension from history")
     sources = expand(list(request.sources), lambda: aws.client("s3"))
-    ledger = Ledger(settings.home, _target(settings))
-    preview = loading.new_load_id() if request.dry_run else None
+    # the store the pipeline lands in: the embedded warehouse migrated, Snowflake checked
+    store = open_store(settings)
+    with closing(store), cast(OffersLanding, store).landing(preview=request.dry_run) as landing:
+        return _backfill(request, settings, sources, landing, on_sent)
 
+
+def _backfill(
+    request: BackfillRequest,
+    settings: Settings,
+    sources: list[Source],
+    landing: Landing,
+    on_sent: Callable[[int], None] | None,
+) -> BackfillResult:
+    ledger = ResumeLedger(settings.home, landing.target)
     selection = request.selection.key
     # the ledger saves the work of sources landed before; loads are idempotent all the same
     landed_before = [
@@ -75,34 +84,16 @@ def run_backfill(
     outcomes = [SourceOutcome(s.name, "skipped") for s in landed_before]
     to_send = [s for s in sources if s not in landed_before]
     run = None
-    # the store of the local pipeline: the embedded warehouse migrated, Snowflake checked
-    warehouse_store = open_store(settings)
-    warehouse, tracked = warehouse_store.warehouse, warehouse_store.tracked
-    with warehouse:
-        if to_send:
-            from fleetctl.sinks.local import open_sink
-
-            store = (
-                PreviewStore(warehouse, preview) if preview is not None else LandingStore(warehouse)
-            )
-            manifest = _manifest(request)
-            parts = _parts(request, to_send, ledger, outcomes, manifest)
-            run = deliver_parts(
-                manifest, parts, open_sink(settings, store=store), settings.home, on_sent=on_sent
-            )
-        try:
-            build = engine.build(
-                warehouse,
-                tracked,
-                full=request.full,
-                trucks=sorted(request.selection.trucks) if request.full else (),
-                dry_run=request.dry_run,
-                preview=preview,
-            )
-        finally:
-            if preview is not None:
-                loading.unstage(warehouse, "telemetry", preview)
-        checks = [] if request.dry_run else run_checks(warehouse, tracked)
+    if to_send:
+        manifest = _manifest(request)
+        parts = _parts(request, to_send, ledger, outcomes, manifest)
+        pipeline = open_sink(PIPELINE, settings, store=landing.store)
+        run = deliver_parts(manifest, parts, pipeline, settings.home, on_sent=on_sent)
+    build = landing.rebuild(
+        full=request.full,
+        trucks=sorted(request.selection.trucks) if request.full else (),
+    )
+    checks = [] if request.dry_run else landing.checks()
     return BackfillResult(outcomes, run, build, checks)
 
 
@@ -118,7 +109,7 @@ def _manifest(request: BackfillRequest) -> RunManifest:
             "trucks": sorted(request.selection.trucks),
             "dry_run": request.dry_run,
         },
-        sink="local",
+        sink=PIPELINE,
         streams={name: StreamManifest() for name in STREAMS},
     )
 
@@ -126,7 +117,7 @@ def _manifest(request: BackfillRequest) -> RunManifest:
 def _parts(
     request: BackfillRequest,
     sources: list[Source],
-    ledger: Ledger,
+    ledger: ResumeLedger,
     outcomes: list[SourceOutcome],
     manifest: RunManifest,
 ) -> Iterator[Part]:
@@ -166,48 +157,3 @@ def _events(
 def _text(record: dict | None, key: str) -> str | None:
     value = record.get(key) if record is not None else None
     return value if isinstance(value, str) else None
-
-
-def _target(settings: Settings) -> str:
-    """Which warehouse a landed source is in, for the resume ledger."""
-    section = settings.section("warehouse")
-    return ":".join(str(section.get(k, "")) for k in ("target", "account", "host", "database"))
-
-
-class LandingStore:
-    """The warehouse as the pipeline's store, without the end-of-run dimension refresh: the
-    backfill builds the dimension itself, with its own options."""
-
-    name = "snowflake"
-
-    def __init__(self, warehouse: Warehouse) -> None:
-        self.warehouse = warehouse
-
-    def load(self, stream: str, records: Iterable[Mapping[str, Any]]) -> LoadResult:
-        return self.warehouse.load(stream, records)
-
-    def load_rejected(self, rows: Iterable[RejectedRecord]) -> LoadResult:
-        return self.warehouse.load_rejected(rows)
-
-    def close(self) -> None:
-        """The backfill closes the warehouse."""
-
-
-class PreviewStore(LandingStore):
-    """A dry run's store: telemetry is staged under the preview's load id for the build to read;
-    nothing is landed, nothing rejected is kept."""
-
-    name = "nothing (dry run: telemetry staged for the preview)"
-
-    def __init__(self, warehouse: Warehouse, preview: str) -> None:
-        super().__init__(warehouse)
-        self.preview = preview
-
-    def load(self, stream: str, records: Iterable[Mapping[str, Any]]) -> LoadResult:
-        rows = list(records)
-        if stream == "telemetry":
-            loading.stage_only(self.warehouse, stream, rows, self.preview)
-        return LoadResult(inserted=len(rows))
-
-    def load_rejected(self, rows: Iterable[RejectedRecord]) -> LoadResult:
-        return LoadResult(inserted=len(list(rows)))

@@ -7,8 +7,8 @@ import threading
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from fleetctl.core import DeliveryCounts
 from fleetctl.deadletters import DeadLetter, DeadLetterFile
-from fleetctl.sinks.base import StreamDelivery
 
 
 class Failure(NamedTuple):
@@ -27,7 +27,7 @@ class StreamLedger:
         self,
         stream: str,
         delivery_stream: str,
-        delivery: StreamDelivery,
+        delivery: DeliveryCounts,
         lock: threading.Lock,
         dead_letters: DeadLetterFile,
     ) -> None:
@@ -38,7 +38,7 @@ class StreamLedger:
         self._dead_letters = dead_letters
 
     def add(self, **counts: int) -> None:
-        """Add to the named `StreamDelivery` counters, e.g. `add(landed=3)`."""
+        """Add to the named `DeliveryCounts` counters, e.g. `add(landed=3)`."""
         with self._lock:
             for name, value in counts.items():
                 setattr(self.delivery, name, getattr(self.delivery, name) + value)
