@@ -23,8 +23,9 @@ SSO = "externalbrowser"
 
 
 def open_warehouse(settings: Settings) -> Warehouse:
-    import snowflake.connector
+    from fleetctl.warehouse.connector import import_connector
 
+    snowflake_connector = import_connector()
     options = connection_options(settings, os.environ)
     secrets = [v for k, v in options.items() if k in ("password", "private_key_file_pwd") and v]
     where = (
@@ -33,8 +34,8 @@ def open_warehouse(settings: Settings) -> Warehouse:
         else f"{options['account']}.snowflakecomputing.com"
     )
     try:
-        connection = snowflake.connector.connect(**options)
-    except snowflake.connector.errors.Error as e:
+        connection = snowflake_connector.connect(**options)
+    except snowflake_connector.errors.Error as e:
         message = f"cannot connect to Snowflake at {where} as {options['user']}: {one_line(e)}"
         raise WarehouseError(scrub(message, secrets)) from None
     return Warehouse(
