@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from fleetctl.errors import ConfigError
 
-IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")  # whole string: fullmatch
 TELEMETRY_COLUMNS = {"DRIVER_ID", "DEPOT_ID", "BRAKE_STATUS", "TRANSMISSION_STATUS"}
 DIM = "CORE.DIM_TRUCK"
 LOADS = "CORE.DIM_TRUCK_LOADS"
@@ -30,7 +30,7 @@ def tracked_columns(tracked: Sequence[str]) -> list[str]:
     """Upper-case column names for the configured attributes; each must be a telemetry column."""
     columns = []
     for name in tracked:
-        if not isinstance(name, str) or not IDENTIFIER.match(name):
+        if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
             raise ConfigError(f"scd2.tracked: {name!r} is not a valid column name")
         if name.upper() not in TELEMETRY_COLUMNS:
             known = ", ".join(sorted(c.lower() for c in TELEMETRY_COLUMNS))

@@ -41,7 +41,7 @@ TARGETS = {
     "embedded": "fleetctl.warehouse.embedded",
     "snowflake": "fleetctl.warehouse.snowflake",
 }
-IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")  # whole string: fullmatch
 
 
 def open_warehouse(settings: Settings) -> Warehouse:
@@ -62,7 +62,7 @@ def identifier(settings: Settings, key: str, *, optional: bool = False) -> str:
     value: Any = settings.get(key)
     if optional and value in (None, ""):
         return ""
-    if not isinstance(value, str) or not IDENTIFIER.match(value):
+    if not isinstance(value, str) or not IDENTIFIER.fullmatch(value):
         raise ConfigError(
             f"{key}: {value!r} is not a valid identifier "
             "(letters, digits, _ and $, not starting with a digit)"

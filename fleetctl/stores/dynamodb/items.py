@@ -21,7 +21,7 @@ from fleetctl.errors import InputError
 from fleetctl.warehouse.base import RejectedRecord
 from fleetctl.warehouse.mapping import STREAM_TABLES
 
-TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 TTL_ATTRIBUTE = "expires_at"
 SECONDS_PER_DAY = 86_400
@@ -60,7 +60,7 @@ def checked(stream: str, record: Any, position: int) -> Mapping[str, Any]:
     for column in STREAM_TABLES[stream].columns:
         if column.required and not _text_at(record, column.path):
             raise InputError(f"{stream} record {position}: {column.field} is missing")
-    if not TIMESTAMP.match(record["event_ts"]):
+    if not TIMESTAMP.fullmatch(record["event_ts"]):
         raise InputError(
             f"{stream} record {position}: event_ts {record['event_ts']!r} "
             "is not YYYY-MM-DDTHH:MM:SSZ"

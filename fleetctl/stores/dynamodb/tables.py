@@ -16,7 +16,7 @@ from fleetctl.retries import classify
 from fleetctl.stores.dynamodb.calls import open_client, store_error
 from fleetctl.stores.dynamodb.items import TTL_ATTRIBUTE
 
-NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")  # DynamoDB's rule for table names
+NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")  # DynamoDB's rule for table names
 WAIT_DELAY_S = 2
 WAIT_ATTEMPTS = 150  # five minutes; an on-demand table is usually ACTIVE in seconds
 
@@ -55,7 +55,7 @@ class TableNames:
         names = {}
         for role in SPECS:
             name = prefix + str(settings.get(f"dynamodb.tables.{role}"))
-            if not NAME.match(name):
+            if not NAME.fullmatch(name):
                 raise ConfigError(
                     f"dynamodb.tables.{role}: {name!r} is not a DynamoDB table name "
                     "(3 to 255 letters, digits, '_', '-' and '.')"
