@@ -52,9 +52,6 @@ def transmission(
     reading: TelemetryRecord, previous: TelemetryRecord | None, _h: TruckHistory
 ) -> Alert | None:
     status = reading.health.transmission_status
-    slip_seen = None if status == "FAULT" else _rpm_rises_without_speed(reading, previous)
-    if status == "OK" and slip_seen is None:
-        return None  # most readings: decided before building anything
     readings = {
         "transmission_status": status,
         "rpm": reading.engine.rpm,
@@ -62,6 +59,7 @@ def transmission(
     }
     if status == "FAULT":
         return Alert("TRANSMISSION_FAULT", "critical", "Transmission fault reported", readings)
+    slip_seen = _rpm_rises_without_speed(reading, previous)
     if slip_seen is not None:
         readings |= slip_seen
     if status == "SLIPPING":
@@ -142,8 +140,6 @@ def tire_pressure_low(
     reading: TelemetryRecord, _p: TelemetryRecord | None, _h: TruckHistory
 ) -> Alert | None:
     tires = reading.health.tire_pressure_kpa
-    if min(tires.fl, tires.fr, tires.rl, tires.rr) >= TIRE_WARNING_KPA:
-        return None  # most readings: decided before building anything
     pressures = {f"{position}_kpa": getattr(tires, position) for position in TIRE_POSITIONS}
     low = {key: kpa for key, kpa in pressures.items() if kpa < TIRE_WARNING_KPA}
     if not low:
