@@ -74,6 +74,7 @@ class StreamSpec(Generic[R, D]):
 
 
 _encoder = msgspec.json.Encoder()
+_encode_into = _encoder.encode_into
 
 
 def transform(event: FirehoseEvent, spec: StreamSpec[R, D]) -> FirehoseResponse:
@@ -89,7 +90,7 @@ def transform(event: FirehoseEvent, spec: StreamSpec[R, D]) -> FirehoseResponse:
     record_ids: list[str | None] = [_record_id(record) for record in records]
     kept: list[R] = []
     kept_positions: list[int] = []
-    seen_event_ids: set[uuid.UUID] = set()
+    seen_event_ids: set[int] = set()  # UUIDs as their 128-bit ints: hashed in C, not Python
     decode = spec.decoder.decode
     for position, record in enumerate(records):
         record_id = record_ids[position]
@@ -101,18 +102,21 @@ def transform(event: FirehoseEvent, spec: StreamSpec[R, D]) -> FirehoseResponse:
         except (ValueError, TypeError, msgspec.DecodeError) as exc:
             results[position] = _failed(record_id, data, spec.name, _failure_reason(exc))
             continue
-        if decoded.event_id in seen_event_ids:
+        event_id = decoded.event_id.int
+        if event_id in seen_event_ids:
             results[position] = {"recordId": record_id, "result": "Dropped", "data": data}
             continue
-        seen_event_ids.add(decoded.event_id)
+        seen_event_ids.add(event_id)
         kept.append(decoded)
         kept_positions.append(position)
     partition_keys = spec.partition_keys
+    line = bytearray()
     for position, decoded, derived in zip(kept_positions, kept, spec.enrich(kept), strict=True):
+        _encode_transformed(decoded, derived, line)
         results[position] = {
             "recordId": record_ids[position],  # type: ignore[typeddict-item]  # kept ones have one
             "result": "Ok",
-            "data": _b64(_encode_transformed(decoded, derived)),
+            "data": _b64(line),
             "metadata": {"partitionKeys": partition_keys(decoded)},
         }
     unanswerable = record_ids.count(None)
@@ -151,11 +155,13 @@ def _kind(value: object) -> str:
     return "null" if value is None else f"a {type(value).__name__}"
 
 
-def _encode_transformed(record: msgspec.Struct, derived: msgspec.Struct) -> bytes:
-    """The contract fields of `record` in contract order, then `derived`, as one JSON line."""
-    fields = msgspec.structs.asdict(record)
-    fields["derived"] = derived
-    return _encoder.encode(fields) + b"\n"
+def _encode_transformed(record: msgspec.Struct, derived: msgspec.Struct, line: bytearray) -> None:
+    """The contract fields of `record` in contract order, then `derived`, as one JSON line in
+    `line` (reused: encoding into one buffer spares a dict and two copies per record)."""
+    _encode_into(record, line)
+    line[-1:] = b',"derived":'  # the record's closing brace; contract records have fields
+    _encode_into(derived, line, -1)
+    line += b"}\n"
 
 
 def _failure_reason(exc: Exception) -> str:
@@ -185,5 +191,5 @@ def _failed(record_id: str, data: object, stream: str, reason: str) -> ResponseR
     }
 
 
-def _b64(payload: bytes) -> str:
+def _b64(payload: bytes | bytearray) -> str:
     return binascii.b2a_base64(payload, newline=False).decode("ascii")
