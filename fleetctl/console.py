@@ -5,20 +5,14 @@ from __future__ import annotations
 import sys
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 
 @cache
@@ -59,6 +53,17 @@ def _encode(value: Any) -> Any:
 
 def progress(*extra_columns: Any) -> Progress:
     """A progress bar on stderr; transient so only the summary stays, silent when not a terminal."""
+    # imported here: commands that show no progress (and `--help`) start without it
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     console = err()
     return Progress(
         TextColumn("[bold]{task.description}"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from fleetctl.errors import InputError
 from fleetctl.instants import CONTRACT_TS, parse_instant
 from fleetctl.manifest import RunManifest, StreamManifest, new_run_id, utc_now_iso
 from fleetctl.pacing import Event, pacer_for
+from fleetctl.shards import Shard
 from fleetctl.sinks import Sink
 
 
@@ -32,6 +33,7 @@ class SimulationRequest:
     start: datetime
     sink: str
     speed: float = 0.0  # event time per wall time; 0 = as fast as possible
+    shard: Shard = field(default_factory=Shard)  # the part of the run this process generates
 
     def __post_init__(self) -> None:
         for name in ("trucks", "minutes", "clicks_per_minute"):
@@ -51,6 +53,7 @@ class SimulationRequest:
             start=parse_start(str(settings.get("simulate.start"))),
             sink=str(settings.get("sink")),
             speed=float(settings.get("simulate.speed")),
+            shard=Shard.parse(str(settings.get("simulate.shard"))),
         )
 
     def parameters(self) -> dict[str, object]:
@@ -61,6 +64,7 @@ class SimulationRequest:
             "seed": self.seed,
             "start": self.start.strftime(CONTRACT_TS),
             "speed": self.speed,
+            "shard": str(self.shard),
         }
 
 
@@ -74,16 +78,19 @@ def run_simulation(
 
     With a pacer each minute's records go out in event-time order when they are due (speed 1:
     one telemetry minute per wall-clock minute, clicks at their real rate); without, at once.
+    A shard generates its part of the run (`fleetctl.shards`).
     """
     from simulators import ClickstreamSimulator, TelemetrySimulator
 
     pacer = pacer_for(request.speed)
+    trucks = request.shard.trucks(request.trucks)
+    clicks = ClickstreamSimulator(
+        seed=request.seed, start=request.start, clicks_per_minute=request.clicks_per_minute
+    ).next_minute
     generators = {
-        "clickstream": ClickstreamSimulator(
-            seed=request.seed, start=request.start, clicks_per_minute=request.clicks_per_minute
-        ).next_minute,
+        "clickstream": clicks if request.shard.whole else _shard_clicks(request, clicks),
         "telemetry": TelemetrySimulator(
-            seed=request.seed, start=request.start, trucks=request.trucks
+            seed=request.seed, start=request.start, trucks=len(trucks), first_truck=trucks.start
         ).next_minute,
     }
     manifest = RunManifest(
@@ -115,6 +122,22 @@ def run_simulation(
                 on_minute(minute + 1)
 
     return deliver(manifest, events(), sink, home, pacer)
+
+
+def _shard_clicks(
+    request: SimulationRequest, next_minute: Callable[[], list[dict]]
+) -> Callable[[], list[dict]]:
+    """`next_minute` of the whole site's clicks, keeping those of the shard's seconds."""
+    minute_second = int(request.start.timestamp())
+    owns = request.shard.owns_second
+
+    def next_shard_minute() -> list[dict]:
+        nonlocal minute_second
+        first, minute_second = minute_second, minute_second + 60
+        # a minute's clicks carry that minute's timestamps: only the seconds differ
+        return [r for r in next_minute() if owns(first + int(r["event_ts"][17:19]))]
+
+    return next_shard_minute
 
 
 def _count(stats: StreamManifest, bucket: str, records: list[dict], lines: list[bytes]) -> None:

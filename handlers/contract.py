@@ -12,15 +12,20 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct
 
+# msgspec applies a pattern with re.search: \A and \Z anchor it to the whole string (`$` would
+# also match before a trailing newline); [0-9], unlike `\d`, admits no other script's digits.
 # Second-precision UTC with a literal Z; the ranges keep "2026-13-40T25:61:00Z" out.
-_UTC_SECOND = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$"
-_UTC_MINUTE = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:00Z$"
+_DATE_HOUR_MINUTE = (
+    r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]"
+)
+_UTC_SECOND = r"\A" + _DATE_HOUR_MINUTE + r":[0-5][0-9]Z\Z"
+_UTC_MINUTE = r"\A" + _DATE_HOUR_MINUTE + r":00Z\Z"
 
 UtcSecond = Annotated[str, Meta(pattern=_UTC_SECOND, description="YYYY-MM-DDTHH:MM:SSZ")]
 UtcMinute = Annotated[str, Meta(pattern=_UTC_MINUTE, description="YYYY-MM-DDTHH:MM:00Z")]
 Identifier = Annotated[str, Meta(min_length=1, max_length=64)]
 # depot_id becomes an S3 prefix through dynamic partitioning, so it is kept path-safe.
-DepotId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+DepotId = Annotated[str, Meta(pattern=r"\A[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")]
 Text = Annotated[str, Meta(min_length=1, max_length=256)]
 Url = Annotated[str, Meta(min_length=1, max_length=2048)]
 Percent = Annotated[float, Meta(ge=0, le=100)]

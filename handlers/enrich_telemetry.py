@@ -29,7 +29,9 @@ def enrich_readings(readings: Sequence[TelemetryRecord]) -> list[TelemetryDerive
     by_truck: defaultdict[str, list[int]] = defaultdict(list)
     for index, reading in enumerate(readings):
         by_truck[reading.truck_id].append(index)
-    minutes = [epoch_seconds(reading.event_ts) // 60 for reading in readings]
+    # a batch holds few distinct minutes: parse each once
+    minute_of = {ts: epoch_seconds(ts) // 60 for ts in {reading.event_ts for reading in readings}}
+    minutes = [minute_of[reading.event_ts] for reading in readings]
     derived: list[TelemetryDerived | None] = [None] * len(readings)
     for indexes in by_truck.values():
         indexes.sort(key=minutes.__getitem__)  # stable: a repeated minute keeps batch order
@@ -76,6 +78,4 @@ def derive_reading(
 
 def reading_partition_keys(reading: TelemetryRecord) -> dict[str, str]:
     """Dynamic-partitioning keys: date, hour and depot (a handful of depots, not per truck)."""
-    keys = date_hour_keys(reading.event_ts)
-    keys["depot_id"] = reading.depot_id
-    return keys
+    return date_hour_keys(reading.event_ts) | {"depot_id": reading.depot_id}

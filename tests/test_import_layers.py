@@ -65,6 +65,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "fleetctl.loadtest",
                 "fleetctl.replay",
                 "fleetctl.delivery",
+                "fleetctl.shards",
                 "fleetctl.simulate",
                 "fleetctl.views",
             }

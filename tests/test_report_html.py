@@ -1,18 +1,18 @@
 """`--html PATH` opens in headless Chromium, offline, and its charts are drawn: each chart's box
 on a screenshot holds plenty of ink and the series colour itself.
 
-Runs by default; it skips only when Chromium is missing AND FLEETCTL_SKIP_BROWSER_TESTS=1 says
-that is expected (CI installs Chromium: see .ci/run).
+Never skipped: without a browser it fails with the line `scripts/test` prints (tests/browser.py),
+which says what to install.
 """
 
 from __future__ import annotations
 
 import io
-import os
-import shutil
 from pathlib import Path
 
 import pytest
+
+from tests import browser
 
 pytestmark = pytest.mark.integration
 
@@ -28,12 +28,10 @@ CHROMIUM_ARGS = [
 
 
 def chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path:
-        return path
-    if os.environ.get("FLEETCTL_SKIP_BROWSER_TESTS") == "1":
-        pytest.skip("Chromium is not installed and FLEETCTL_SKIP_BROWSER_TESTS=1")
-    pytest.fail("Chromium is not installed (apt-get install chromium), needed by the HTML test")
+    path = browser.find()
+    if path is None:
+        pytest.fail(browser.MISSING, pytrace=False)
+    return path
 
 
 def ink(png: bytes) -> tuple[float, int]:

@@ -23,6 +23,10 @@ def simulate(
     start: Annotated[
         str | None, typer.Option(help="First simulated minute, ISO-8601 (UTC if no offset).")
     ] = None,
+    shard: Annotated[
+        str | None,
+        typer.Option(help="Generate part K/N of the run; N shards together make the whole run."),
+    ] = None,
     *,
     sending: sink_flags.Sending,
 ) -> None:
@@ -42,6 +46,7 @@ def simulate(
             "simulate.clicks_per_minute": clicks_per_minute,
             "simulate.seed": seed,
             "simulate.start": start,
+            "simulate.shard": shard,
             "simulate.speed": speed_option(sending.realtime, sending.speed),
             **sending.overrides(),
         },

@@ -20,7 +20,7 @@ from typing import Any
 from fleetctl.core import RECORD_KEYS, RejectedRecord
 from fleetctl.errors import InputError
 
-TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 TTL_ATTRIBUTE = "expires_at"
 SECONDS_PER_DAY = 86_400
@@ -60,7 +60,7 @@ def checked(stream: str, record: Any, position: int) -> Mapping[str, Any]:
         value = record.get(key)
         if not isinstance(value, str) or not value:
             raise InputError(f"{stream} record {position}: {key} is missing")
-    if not TIMESTAMP.match(record["event_ts"]):
+    if not TIMESTAMP.fullmatch(record["event_ts"]):
         raise InputError(
             f"{stream} record {position}: event_ts {record['event_ts']!r} "
             "is not YYYY-MM-DDTHH:MM:SSZ"

@@ -13,7 +13,7 @@ from fleetctl.retries import RetryOptions
 SECTION = "dynamodb"
 
 
-NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")  # DynamoDB's rule for table names
+NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")  # DynamoDB's rule for table names (fullmatch)
 
 
 class TableNames(msgspec.Struct, frozen=True, kw_only=True):
@@ -46,7 +46,7 @@ class DynamoSettings(RetryOptions, kw_only=True):
     def table_names(self) -> TableNames:
         """The full name of each table: `table_prefix` + `tables.<role>`, checked."""
         for role, name in self.tables.roles():
-            if not NAME.match(self.table_prefix + name):
+            if not NAME.fullmatch(self.table_prefix + name):
                 raise ConfigError(
                     f"dynamodb.tables.{role}: {self.table_prefix + name!r} is not a DynamoDB "
                     "table name (3 to 255 letters, digits, '_', '-' and '.')"

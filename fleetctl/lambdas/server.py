@@ -24,9 +24,11 @@ from urllib.parse import unquote, urlsplit
 from fleetctl.lambdas.events import PAYLOAD_LIMIT_BYTES
 from fleetctl.lambdas.runtime import FunctionTable
 
-_INVOKE_PATH = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations$")
+_INVOKE_PATH = re.compile(r"/2015-03-31/functions/(?P<name>[^/]+)/invocations")
 # Function names may come as `name`, `name:qualifier`, or a full or partial ARN.
-_ARN_NAME = re.compile(r"^(?:arn:[^:]+:lambda:[^:]*:[^:]*:function:|[0-9]{12}:function:)?([^:]+)")
+_ARN_NAME = re.compile(
+    r"(?:arn:[^:]+:lambda:[^:]*:[^:]*:function:|[0-9]{12}:function:)?([^:]+)(?::[^:]+)?"
+)
 
 # Lambda returns the last 4 KB of the function's log when asked with `LogType="Tail"`.
 LOG_TAIL_BYTES = 4096
@@ -78,11 +80,11 @@ class _InvokeHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._started = time.perf_counter()
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        match = _INVOKE_PATH.match(urlsplit(self.path).path)
+        match = _INVOKE_PATH.fullmatch(urlsplit(self.path).path)
         if match is None:
             self._unknown_operation()
             return
-        name = _ARN_NAME.match(unquote(match["name"]))
+        name = _ARN_NAME.fullmatch(unquote(match["name"]))
         table = self.server.table
         if name is None or name[1] not in table.handlers:
             function = name[1] if name else unquote(match["name"])

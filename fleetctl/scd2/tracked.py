@@ -12,7 +12,7 @@ from fleetctl.config import Settings
 from fleetctl.errors import ConfigError
 from fleetctl.schema import stream_fields
 
-IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")  # whole string: fullmatch
 # what can be tracked: CORE.DIM_TRUCK and the DynamoDB dimension have a column for each
 TRACKABLE = ("driver_id", "depot_id", "brake_status", "transmission_status")
 
@@ -32,7 +32,7 @@ def tracked_columns(tracked: Sequence[str]) -> list[str]:
     """Upper-case column names for the configured attributes; each must be trackable."""
     columns = []
     for name in tracked:
-        if not isinstance(name, str) or not IDENTIFIER.match(name):
+        if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
             raise ConfigError(f"scd2.tracked: {name!r} is not a valid column name")
         if name.lower() not in TRACKABLE:
             known = ", ".join(sorted(TRACKABLE))

@@ -39,7 +39,7 @@ TARGETS = {
     "snowflake": "fleetctl.warehouse.snowflake",
 }
 SECTION = "warehouse"
-IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")  # whole string: fullmatch
 
 
 class WarehouseOptions(msgspec.Struct, kw_only=True):
@@ -85,7 +85,7 @@ def identifier(value: str, key: str, *, optional: bool = False) -> str:
     key = f"{SECTION}.{key}"
     if optional and value in (None, ""):
         return ""
-    if not isinstance(value, str) or not IDENTIFIER.match(value):
+    if not isinstance(value, str) or not IDENTIFIER.fullmatch(value):
         raise ConfigError(
             f"{key}: {value!r} is not a valid identifier "
             "(letters, digits, _ and $, not starting with a digit)"

@@ -28,6 +28,10 @@ def open_warehouse(settings: Settings) -> Warehouse:
     _quiet_translation_notes()
 
     import duckdb
+
+    from fleetctl.warehouse.connector import import_connector
+
+    import_connector()
     from fakesnow.instance import FakeSnow
 
     fake = FakeSnow(db_path=path)

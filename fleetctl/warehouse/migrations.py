@@ -17,7 +17,7 @@ from fleetctl.errors import WarehouseError
 from fleetctl.warehouse import open_warehouse, sql
 from fleetctl.warehouse.connection import Migration, TableCount, Warehouse, WarehouseStatus
 
-MIGRATION_FILE = re.compile(r"^V(\d{3})__(\w+)\.sql$")
+MIGRATION_FILE = re.compile(r"V([0-9]{3})__(\w+)\.sql")
 HISTORY = "FLEETCTL.SCHEMA_MIGRATIONS"
 BOOTSTRAP = (
     "CREATE SCHEMA IF NOT EXISTS FLEETCTL",
@@ -41,7 +41,7 @@ def available() -> list[Migration]:
     """The migrations shipped in `fleetctl/warehouse/sql/`, by version."""
     found = []
     for name in sql.names():
-        if match := MIGRATION_FILE.match(name):
+        if match := MIGRATION_FILE.fullmatch(name):
             checksum = hashlib.sha256(sql.read(name).encode()).hexdigest()
             found.append(Migration(int(match[1]), match[2], checksum))
     return sorted(found, key=lambda m: m.version)

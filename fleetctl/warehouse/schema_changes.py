@@ -19,7 +19,7 @@ from fleetctl.warehouse.connection import Warehouse
 from fleetctl.warehouse.mapping import NUMBER, STREAM_TABLES, Column, StreamTable
 
 SQL_DIR = Path(__file__).with_name("sql")
-NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+NAME = re.compile(r"[a-z][a-z0-9_]*")  # whole string: fullmatch
 COLUMNS = (
     "SELECT COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS "
     "WHERE TABLE_SCHEMA = %(schema)s AND TABLE_NAME = %(table)s"
@@ -59,7 +59,7 @@ def add_columns_sql(missing: list[tuple[str, Column]]) -> str:
 
 
 def next_migration_path(name: str, directory: Path = SQL_DIR) -> Path:
-    if not NAME.match(name):
+    if not NAME.fullmatch(name):
         raise ValueError(f"migration name {name!r}: lower-case letters, digits and _ only")
     versions = [int(p.name[1:4]) for p in directory.glob("V[0-9][0-9][0-9]__*.sql")]
     return directory / f"V{max(versions, default=0) + 1:03d}__{name}.sql"

@@ -23,8 +23,9 @@ SSO = "externalbrowser"
 
 
 def open_warehouse(settings: Settings) -> Warehouse:
-    import snowflake.connector
+    from fleetctl.warehouse.connector import import_connector
 
+    snowflake_connector = import_connector()
     options = WarehouseOptions.from_settings(settings)
     connect = connection_options(options, os.environ)
     secrets = [v for k, v in connect.items() if k in ("password", "private_key_file_pwd") and v]
@@ -34,8 +35,8 @@ def open_warehouse(settings: Settings) -> Warehouse:
         else f"{connect['account']}.snowflakecomputing.com"
     )
     try:
-        connection = snowflake.connector.connect(**connect)
-    except snowflake.connector.errors.Error as e:
+        connection = snowflake_connector.connect(**connect)
+    except snowflake_connector.errors.Error as e:
         message = f"cannot connect to Snowflake at {where} as {connect['user']}: {one_line(e)}"
         raise WarehouseError(scrub(message, secrets)) from None
     return Warehouse(

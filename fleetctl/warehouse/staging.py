@@ -28,7 +28,7 @@ COPY_OPTIONS = (
     "MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE PURGE = TRUE"
 )
 COPY_ROWS_LOADED = 3  # COPY INTO's result: file, status, rows_parsed, rows_loaded, ...
-LOAD_ID = re.compile(r"^[0-9a-f]{32}$")
+LOAD_ID = re.compile(r"[0-9a-f]{32}")
 
 Run = Callable[..., Any]  # (sql, params=None) -> cursor
 
@@ -44,7 +44,7 @@ def copy_into(run: Run, table: str, batch: pa.Table, load_id: str) -> int:
     """Stage `batch` and COPY it into `table`; returns the rows loaded, all of them or an error."""
     # PUT and COPY take no bind parameters for stage paths; the path holds only the load id,
     # which we generate and check here, and a temporary file name of our own.
-    if not LOAD_ID.match(load_id):
+    if not LOAD_ID.fullmatch(load_id):
         raise ValueError(f"load id must be 32 hex digits, got {load_id!r}")
     location = f"@{STAGE}/{load_id}"
     with tempfile.TemporaryDirectory(prefix="fleetctl-load-") as tmp:
